@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What every seg-* tool shares: translation, messages, exit codes. */
+#ifndef SEG_TOOL_H
+#define SEG_TOOL_H
+
+#include <libintl.h>
+#include <segregate/segregate.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* Exit codes, the same for every tool (documented in each man page). */
+enum {
+	SEG_EXIT_OK = 0,
+	SEG_EXIT_FAILURE = 1, /* the operation failed; nothing was left half-done */
+	SEG_EXIT_USAGE = 2,   /* bad command line */
+	SEG_EXIT_DRIFT = 3,   /* check found a difference (seg-net check, probes) */
+};
+
+/* Sets up locale and gettext, remembers the program name for messages. */
+void tool_init(const char *argv0);
+const char *tool_name(void);
+
+/* "seg-x: message\n" on stderr. */
+void tool_warn(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the library error (with its context chain) and frees it. */
+void tool_error(seg_error *e, const char *fallback);
+/* Prints "Try 'seg-x --help'." and returns SEG_EXIT_USAGE. */
+int tool_usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void tool_print_version(void);
+
+/*
+ * Creates the context every tool works in: --state-dir / --lxcpath /
+ * --profile-dir values if given (may be NULL), else SEGREGATE_STATE_DIR,
+ * SEGREGATE_LXCPATH, SEGREGATE_PROFILE_DIR from the environment, else the
+ * library defaults.  Prints the error and returns NULL on failure.
+ */
+seg_ctx *tool_ctx_new(const char *state_dir, const char *lxcpath, const char *profile_dir);
+
+#endif

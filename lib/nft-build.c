@@ -12,12 +12,14 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_log.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <string.h>
 
 #include <libnftnl/expr.h>
+#include <libnftnl/udata.h>
 
 #include "nft.h"
 
@@ -96,6 +98,14 @@ uint32_t seg_nft_set_data_len(enum seg_nft_set_id id)
 	return set_defs[id].data_len;
 }
 
+/* 32-bit register n (0..15) as the kernel reports it back: the ones that
+ * start a 128-bit register carry that register's number, so a rule built
+ * here reads the same as the kernel's copy of it. */
+static uint32_t r32(uint32_t n)
+{
+	return n % 4 == 0 ? NFT_REG_1 + n / 4 : NFT_REG32_00 + n;
+}
+
 /* Rule building: each helper appends one expression; a failed allocation
  * is remembered in the builder and reported once at the end. */
 typedef struct rb {
@@ -169,8 +179,7 @@ static void lookup(rb *b, uint32_t sreg, enum seg_nft_set_id set, int32_t dreg, 
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, set + 1);
 		if (dreg >= 0)
 			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, (uint32_t)dreg);
-		if (inv)
-			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, inv ? NFT_LOOKUP_F_INV : 0);
 	}
 	rb_add(b, e);
 }
@@ -268,11 +277,11 @@ static void ip_in_loopback(rb *b, uint32_t offset)
 	cmp(b, NFT_REG_1, NFT_CMP_EQ, net, 4);
 }
 
-/* l4proto then th dport into two consecutive 32-bit registers */
-static void proto_dport(rb *b, uint32_t reg)
+/* l4proto then th dport into 32-bit registers n and n + 1 */
+static void proto_dport(rb *b, uint32_t n)
 {
-	meta(b, NFT_META_L4PROTO, reg);
-	payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg + 1);
+	meta(b, NFT_META_L4PROTO, r32(n));
+	payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, r32(n + 1));
 }
 
 static void rule_raw(rb *b, int n)
@@ -283,9 +292,9 @@ static void rule_raw(rb *b, int n)
 	case 0: /* anti-spoofing first: a jail's veth carries only its own source */
 		ifname_jail(b, NFT_META_IIFNAME, false);
 		ipv4(b);
-		meta(b, NFT_META_IIFNAME, NFT_REG32_00);
-		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG32_04);
-		lookup(b, NFT_REG32_00, SEG_NFT_SET_BINDINGS, -1, true);
+		meta(b, NFT_META_IIFNAME, r32(0));
+		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, r32(4));
+		lookup(b, r32(0), SEG_NFT_SET_BINDINGS, -1, true);
 		counter(b);
 		verdict(b, NF_DROP);
 		break;
@@ -326,14 +335,19 @@ static void rule_nat_pre(rb *b, int n)
 	}
 	rb_add(b, e);
 	cmp(b, NFT_REG_1, NFT_CMP_EQ, &local, sizeof(local));
-	proto_dport(b, NFT_REG32_00);
-	lookup(b, NFT_REG32_00, SEG_NFT_SET_INGRESS, NFT_REG_1, false);
+	proto_dport(b, 0);
+	lookup(b, r32(0), SEG_NFT_SET_INGRESS, (int32_t)r32(0), false);
 	e = rb_expr(b, "nat");
 	if (e) {
+		/* min = max and the flags the kernel derives, as it reports them */
 		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG32_00);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, r32(0));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MAX, r32(0));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, r32(1));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MAX, r32(1));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS,
+				   NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
 	}
 	rb_add(b, e);
 	(void)n;
@@ -354,15 +368,15 @@ static void rule_input(rb *b, int n)
 		break;
 	case 2:
 		ipv4(b);
-		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG32_00);
-		proto_dport(b, NFT_REG32_01);
-		lookup(b, NFT_REG32_00, SEG_NFT_SET_HOSTSVC, -1, false);
+		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, r32(0));
+		proto_dport(b, 1);
+		lookup(b, r32(0), SEG_NFT_SET_HOSTSVC, -1, false);
 		verdict(b, NF_ACCEPT);
 		break;
 	case 3:
 		ipv4(b);
-		proto_dport(b, NFT_REG32_00);
-		lookup(b, NFT_REG32_00, SEG_NFT_SET_HOSTSVC_ANY, -1, false);
+		proto_dport(b, 0);
+		lookup(b, r32(0), SEG_NFT_SET_HOSTSVC_ANY, -1, false);
 		verdict(b, NF_ACCEPT);
 		break;
 	case 4: /* the host's 127.0.0.1 services are not the jails' business */
@@ -386,32 +400,32 @@ static void rule_forward(rb *b, int n)
 		break;
 	case 1: /* declared jail-to-jail flows */
 		ipv4(b);
-		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG32_00);
-		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG32_01);
-		proto_dport(b, NFT_REG32_02);
-		lookup(b, NFT_REG32_00, SEG_NFT_SET_FLOWS, -1, false);
+		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, r32(0));
+		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, r32(1));
+		proto_dport(b, 2);
+		lookup(b, r32(0), SEG_NFT_SET_FLOWS, -1, false);
 		verdict(b, NF_ACCEPT);
 		break;
 	case 2: /* ingress, only once DNAT'd by nat_prerouting */
 		ipv4(b);
 		ct(b, NFT_CT_STATUS, NFT_REG_1);
 		bits_set(b, NFT_REG_1, IPS_DST_NAT);
-		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG32_00);
-		proto_dport(b, NFT_REG32_01);
-		lookup(b, NFT_REG32_00, SEG_NFT_SET_INGRESS_DST, -1, false);
+		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, r32(0));
+		proto_dport(b, 1);
+		lookup(b, r32(0), SEG_NFT_SET_INGRESS_DST, -1, false);
 		verdict(b, NF_ACCEPT);
 		break;
 	case 3: /* egress leaves the host: never towards another jail */
 	case 4:
 		ipv4(b);
 		ifname_jail(b, NFT_META_OIFNAME, true);
-		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG32_00);
+		payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, r32(0));
 		if (n == 3) {
-			proto_dport(b, NFT_REG32_01);
-			lookup(b, NFT_REG32_00, SEG_NFT_SET_EGRESS, -1, false);
+			proto_dport(b, 1);
+			lookup(b, r32(0), SEG_NFT_SET_EGRESS, -1, false);
 		} else {
-			meta(b, NFT_META_L4PROTO, NFT_REG32_01);
-			lookup(b, NFT_REG32_00, SEG_NFT_SET_EGRESS_ANY, -1, false);
+			meta(b, NFT_META_L4PROTO, r32(1));
+			lookup(b, r32(0), SEG_NFT_SET_EGRESS_ANY, -1, false);
 		}
 		verdict(b, NF_ACCEPT);
 		break;
@@ -487,6 +501,18 @@ static int skel_fill(seg_nft_skel *s, const char *table)
 		nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE, set_defs[i].key_type);
 		nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, set_defs[i].key_len);
 		nftnl_set_set_u32(set, NFTNL_SET_FLAGS, set_defs[i].data_len ? NFT_SET_MAP : 0);
+		if (set_defs[i].key_type == TYPE_IFNAME) {
+			/* as nft records it: without it `nft list` prints the
+			 * names of a plain ifname set byte-swapped (empty) */
+			struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+
+			if (!u)
+				return -ENOMEM;
+			nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, 1 /* host endian */);
+			nftnl_set_set_data(set, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u),
+					   nftnl_udata_buf_len(u));
+			nftnl_udata_buf_free(u);
+		}
 		if (set_defs[i].data_len) {
 			nftnl_set_set_u32(set, NFTNL_SET_DATA_TYPE, set_defs[i].data_type);
 			nftnl_set_set_u32(set, NFTNL_SET_DATA_LEN, set_defs[i].data_len);

@@ -87,7 +87,8 @@ int seg_rtnl_link_index(seg_rtnl *rt, const char *ifname, int *ret, seg_error **
 		return seg_error_set(err, EINVAL, "interface name '%s' is not 1..15 characters",
 				     ifname ? ifname : "(null)");
 	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	/* the ACK after the answer is what ends talk()'s loop */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
@@ -288,6 +289,24 @@ fail:
 			      up ? "setting up" : "tearing down", jail->name, jail->veth);
 }
 
+/* Egress needs a default route; so does a jail receiving ingress: its
+ * replies go back to clients anywhere (established flows only, the
+ * forward chain still refuses anything the jail starts). */
+static bool needs_default_route(const seg_plan *plan, const seg_plan_jail *jail)
+{
+	size_t j = (size_t)(jail - plan->jails);
+
+	if (jail->egress)
+		return true;
+	for (size_t i = 0; i < plan->n_egress; i++)
+		if (plan->egress[i].from == j)
+			return true;
+	for (size_t i = 0; i < plan->n_ingress; i++)
+		if (plan->ingress[i].to == j)
+			return true;
+	return false;
+}
+
 typedef struct jail_side {
 	const seg_plan *plan;
 	const seg_plan_jail *jail;
@@ -318,7 +337,7 @@ static int jail_side_in_ns(void *userdata, seg_error **err)
 	pool.ifindex = def.ifindex = gw.ifindex;
 	if ((r = seg_rtnl_route_set(rt, true, &pool, err)) < 0)
 		return r;
-	return seg_rtnl_route_set(rt, js->jail->egress, &def, err);
+	return seg_rtnl_route_set(rt, needs_default_route(js->plan, js->jail), &def, err);
 }
 
 int seg_rtnl_jail_side(const seg_plan *plan, const seg_plan_jail *jail, pid_t init_pid,

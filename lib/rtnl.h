@@ -9,7 +9,8 @@
  *         "ADDR/32 dev seg-JAIL" in table local
  *   jail  eth0: ADDR/32, route_localnet=1, in table local
  *         "GATEWAY/32 dev eth0" and "POOL/PREFIX via GATEWAY dev eth0 onlink",
- *         "default via GATEWAY dev eth0 onlink" (table main) for egress jails
+ *         "default via GATEWAY dev eth0 onlink" (table main) for jails with
+ *         egress or ingress (the WAF answers clients anywhere)
  */
 #ifndef SEG_RTNL_H
 #define SEG_RTNL_H
@@ -66,7 +67,8 @@ int seg_rtnl_in_netns(pid_t pid, int (*fn)(void *userdata, seg_error **err), voi
 int seg_rtnl_host_jail(const seg_plan *plan, const seg_plan_jail *jail, bool up, seg_error **err);
 
 /* Jail side, from the host: enters the netns of the jail's init process
- * and sets eth0's address, sysctl and routes (default only for egress). */
+ * and sets eth0's address, sysctl and routes (a default route only for
+ * jails with egress or ingress: ingress replies go back to any client). */
 int seg_rtnl_jail_side(const seg_plan *plan, const seg_plan_jail *jail, pid_t init_pid,
 		       seg_error **err);
 

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The liblxc glue (lib/jail.c, the only file that includes LXC's headers).
+ * Containers are addressed by name in the context's lxcpath.  Callers check
+ * ownership (registry + config marker) before calling anything here.
+ */
+#ifndef SEG_JAIL_LXC_H
+#define SEG_JAIL_LXC_H
+
+#include <sys/types.h>
+
+#include "context-internal.h"
+
+/* liblxc sees NAME as a defined container and loads its config cleanly. */
+int seg_lxc_define(const seg_ctx *ctx, const char *name, seg_error **err);
+
+/* Starts NAME daemonized (c->start), without waiting. */
+int seg_lxc_start(const seg_ctx *ctx, const char *name, seg_error **err);
+
+/* Waits up to timeout seconds for NAME to reach state ("RUNNING", "STOPPED"). */
+int seg_lxc_wait(const seg_ctx *ctx, const char *name, const char *state, int timeout,
+		 seg_error **err);
+
+/*
+ * Stops NAME: a clean shutdown with timeout seconds (0: none), then a kill,
+ * then waits for STOPPED.  A stopped container is not an error.
+ */
+int seg_lxc_stop(const seg_ctx *ctx, const char *name, int timeout, seg_error **err);
+
+/*
+ * The state as LXC names it ("STOPPED", "RUNNING", ...) copied into state,
+ * and the init pid (0 when not running).
+ */
+int seg_lxc_status(const seg_ctx *ctx, const char *name, char state[static 16], pid_t *ret_pid,
+		   seg_error **err);
+
+#endif

@@ -17,6 +17,9 @@
 #include "tap.h"
 
 static seg_ctx *ctx;
+/* Indexes (and so uid ranges) unlikely to be used by another sandbox running
+ * at the same time, so counting processes by uid range stays meaningful. */
+static uint32_t base_index;
 
 static seg_plan_jail jail_for(const char *name, uint32_t index)
 {
@@ -54,11 +57,12 @@ static char *config_for(const seg_plan_jail *pj)
 		     "lxc.seccomp.profile = %4$s/%1$s/seccomp\n"
 		     "lxc.net.0.type = veth\n"
 		     "lxc.net.0.veth.pair = %5$s\n"
-		     "lxc.net.0.ipv4.address = 127.200.0.%6$u/32\n"
+		     "lxc.net.0.ipv4.address = 127.200.%6$u.%7$u/32\n"
 		     "lxc.net.0.flags = up\n"
 		     "lxc.console.logfile = %4$s/%1$s/console.log\n"
 		     "lxc.init.cmd = /usr/bin/sleep infinity\n",
-		     pj->name, pj->uid_base, pj->uid_count, lxc, pj->veth, pj->index) < 0)
+		     pj->name, pj->uid_base, pj->uid_count, lxc, pj->veth, pj->index >> 8,
+		     pj->index & 0xff) < 0)
 		abort();
 	return s;
 }
@@ -141,7 +145,7 @@ static const char *state_of(const char *name, uint64_t *pid)
 
 static void test_lifecycle(void)
 {
-	seg_plan_jail pj = jail_for("segt-a", 2);
+	seg_plan_jail pj = jail_for("segt-a", base_index);
 	seg_error *e = NULL;
 	uint64_t pid = 0;
 	char p[512], buf[256] = "";
@@ -167,7 +171,8 @@ static void test_lifecycle(void)
 			buf[0] = '\0';
 		close(fd);
 	}
-	ok(strstr(buf, "268566528") != NULL, "init's uid_map maps 0 to the jail's range: %s", buf);
+	snprintf(p, sizeof(p), " %u ", pj.uid_base);
+	ok(strstr(buf, p) != NULL, "init's uid_map maps 0 to the jail's range: %s", buf);
 	ok(if_nametoindex("seg-segt-a") > 0, "host side veth exists");
 	is_int(seg_jail_start(ctx, "segt-a", NULL), -EALREADY, "starting twice: EALREADY");
 	is_int(seg_jail_destroy(ctx, "segt-a", 0, &e), -EBUSY, "destroying a running jail: EBUSY");
@@ -194,7 +199,7 @@ static void test_foreign(void)
 {
 	char p[512];
 	FILE *f;
-	seg_plan_jail pj = jail_for("segt-b", 3);
+	seg_plan_jail pj = jail_for("segt-b", base_index + 1);
 	seg_error *e = NULL;
 
 	/* an LXC container someone else made in the same lxcpath */
@@ -213,13 +218,13 @@ static void test_foreign(void)
 	       "destroy of a foreign container refused");
 	is_int(seg_jail_stop(ctx, "foreign", 0, 0, NULL), -EPERM, "stop refused");
 	ok(jail_dir_exists("foreign"), "foreign container untouched");
-	pj = jail_for("foreign", 3);
+	pj = jail_for("foreign", base_index + 1);
 	is_int(install(&pj, &e), -EEXIST, "creating over a foreign container refused");
 	e = seg_error_free(e);
 	ok(access(p, F_OK) == 0 && !in_registry("foreign"), "its config is still there");
 
 	/* registered, but its config lost the marker (edited by hand or swapped) */
-	pj = jail_for("segt-b", 3);
+	pj = jail_for("segt-b", base_index + 1);
 	is_int(install(&pj, NULL), 0, "install segt-b");
 	snprintf(p, sizeof(p), "%s/segt-b/config", seg_ctx_get_lxcpath(ctx));
 	if ((f = fopen(p, "w"))) {
@@ -240,7 +245,7 @@ static void test_foreign(void)
 
 static void test_failpoints(void)
 {
-	seg_plan_jail pj = jail_for("segt-f", 4);
+	seg_plan_jail pj = jail_for("segt-f", base_index + 2);
 	int n = 0;
 
 	for (size_t i = 0; seg_failpoint_steps[i]; i++) {
@@ -294,6 +299,7 @@ int main(void)
 	if (seg_ctx_new(&ctx, NULL) < 0 || seg_ctx_set_state_dir(ctx, state, NULL) < 0 ||
 	    seg_ctx_set_lxcpath(ctx, lxc, NULL) < 0)
 		return 1;
+	base_index = 1000 + (uint32_t)getpid() % 10000;
 	test_lifecycle();
 	test_foreign();
 	test_failpoints();

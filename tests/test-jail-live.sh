@@ -1,0 +1,90 @@
+#!/bin/sh
+# Real jails made by the tools: what a process inside sees (the init and one
+# entered with lxc-attach), two jails' isolation, seccomp probes, disk use.
+# usage (through segt-run): test-jail-live.sh PROBE
+set -u
+. "$SEG_TESTS_DIR/jail-lib.sh"
+probe=$1
+A=segt-web-$$ B=segt-web2-$$
+
+out=$("$T/seg-create" --role web --start "$A" 2>&1); t $? "seg-create --role web --start $A"
+diag "$out"
+"$T/seg-create" --role web "$B" >/dev/null 2>&1; t $? "seg-create --role web $B"
+cp "$probe" "$P/$B/rootfs/root/seg-probe" && chmod 755 "$P/$B/rootfs/root/seg-probe"
+"$T/seg-start" "$B"; t $? "seg-start $B"
+state=$(lxc-info -P "$P" -n "$A" -s -H 2>/dev/null); t $([ "$state" = RUNNING ] && echo 0 || echo 1) "lxc-info -P sees $A RUNNING"
+
+# the jail's disk: measured before the probe binary is copied in
+kib=$(du -s -k "$P/$A" | cut -f1)
+t $([ "$kib" -lt 1024 ] && echo 0 || echo 1) "per-jail directory after start: ${kib} KiB < 1 MiB"
+cp "$probe" "$P/$A/rootfs/root/seg-probe" && chmod 755 "$P/$A/rootfs/root/seg-probe"
+
+pid=$(lxc-info -P "$P" -n "$A" -p -H 2>/dev/null)
+base=$(reg_field "$A" 9); count=$(reg_field "$A" 10)
+t $([ -n "$pid" ] && [ -n "$base" ] && echo 0 || echo 1) "init pid $pid, uid base $base"
+keep=$(sed -n 's/^lxc\.cap\.keep *= *//p' "$P/$A/config" | tr ' ' '\n' | grep -v '^none$' | grep . | sort -u | tr '\n' ' ')
+diag "role keeps: ${keep:-nothing}"
+# capsh --decode prints "0x...=cap_a,cap_b"; compare names without the cap_ prefix
+caps_of() { # hex
+	capsh --decode="$1" | sed 's/^[^=]*=//' | tr ',' '\n' | sed 's/^cap_//' | grep . | sort -u | tr '\n' ' '
+}
+check_status() { # label status-text uid_map-text
+	label=$1 st=$2 map=$3
+	set -- $map
+	t $([ "$1" = 0 ] && [ "$2" = "$base" ] && [ "$3" = "$count" ] && echo 0 || echo 1) \
+		"$label: uid_map is the jail's own range ($map)"
+	for f in CapEff CapBnd; do
+		hex=$(echo "$st" | sed -n "s/^$f:[[:space:]]*//p")
+		got=$(caps_of "$hex")
+		t $([ "$got" = "$keep" ] && echo 0 || echo 1) "$label: $f = keep set (${got:-none})"
+	done
+	echo "$st" | grep -q '^Seccomp:[[:space:]]*2$'; t $? "$label: Seccomp: 2"
+	echo "$st" | grep -q '^NoNewPrivs:[[:space:]]*1$'; t $? "$label: NoNewPrivs: 1"
+}
+check_status "init" "$(cat /proc/$pid/status)" "$(cat /proc/$pid/uid_map)"
+check_status "lxc-attach" "$(attach "$A" cat /proc/self/status)" "$(attach "$A" cat /proc/self/uid_map)"
+
+# the init's own mounts: /usr read-only, /tmp tmpfs
+awk '$5 == "/usr" { split($6, o, ","); for (i in o) if (o[i] == "ro") f = 1 } END { exit !f }' /proc/$pid/mountinfo
+t $? "init: /usr mounted read-only"
+grep -q ' /tmp .* - tmpfs ' /proc/$pid/mountinfo; t $? "init: /tmp is tmpfs"
+for j in "$A" "$B"; do
+	out=$(attach "$j" /root/seg-probe erofs /usr 2>&1); t $? "lxc-attach $j: $out"
+	out=$(attach "$j" /root/seg-probe tmpfs /tmp 2>&1); t $? "lxc-attach $j: $out"
+done
+
+# seccomp in a live jail; the probe refuses to run on the host
+"$probe" denied >/dev/null 2>&1; t $([ $? = 2 ] && echo 0 || echo 1) "probe refuses to run outside a jail"
+t $([ "$("$probe" i386-baseline)" = reached ] && echo 0 || echo 1) "baseline: int 0x80 getpid reaches getpid on the host"
+for p in denied unknown i386 handle; do
+	out=$(attach "$A" /root/seg-probe $p 2>&1); r=$?
+	t $r "probe $p in a live jail"
+	diag "$out"
+done
+
+# two jails
+base2=$(reg_field "$B" 9)
+t $([ -n "$base2" ] && [ "$base2" != "$base" ] && echo 0 || echo 1) "different uid ranges ($base, $base2)"
+maps=$(attach "$B" sh -c 'cat /proc/[0-9]*/uid_map' 2>/dev/null | awk '{print $2}' | sort -u)
+t $([ "$maps" = "$base2" ] && echo 0 || echo 1) "$B sees only its own processes (uid bases: $(echo $maps))"
+out=$(attach "$A" ipcmk -M 4096 2>&1); r=$?
+t $r "SysV shm segment made in $A ($out)"
+attach "$A" ipcs -m 2>/dev/null | grep -q '^0x'; t $? "$A lists its segment"
+attach "$B" ipcs -m 2>/dev/null | grep -q '^0x'; t $([ $? != 0 ] && echo 0 || echo 1) "$B does not see $A's SysV segment"
+attach "$A" sh -c 'echo secret > /dev/shm/segt-shm' 2>/dev/null; t $? "file in $A's /dev/shm"
+attach "$A" test -f /dev/shm/segt-shm; t $? "$A sees it"
+attach "$B" test -e /dev/shm/segt-shm; t $([ $? != 0 ] && echo 0 || echo 1) "$B's /dev/shm does not have it"
+t $([ ! -e /dev/shm/segt-shm ] && echo 0 || echo 1) "nor the host's"
+
+"$T/seg-ls" >/dev/null; t $? "seg-ls"
+"$T/seg-ls" --json | jq -e --arg a "$A" '.[] | select(.name == $a) | .state == "RUNNING" and .pid > 0 and .disk_bytes > 0' >/dev/null
+t $? "seg-ls --json: $A RUNNING with pid and disk"
+
+"$T/seg-destroy" "$A" >/dev/null 2>&1; t $([ $? = 1 ] && echo 0 || echo 1) "seg-destroy of a running jail refused"
+"$T/seg-stop" "$A" --kill; t $? "seg-stop --kill $A"
+"$T/seg-destroy" "$A"; t $? "seg-destroy $A"
+"$T/seg-destroy" --force "$B"; t $? "seg-destroy --force $B"
+t $([ -z "$(ls -A "$P")" ] && echo 0 || echo 1) "lxcpath empty"
+t $([ "$(grep -c '^jail ' "$R")" = 0 ] && echo 0 || echo 1) "registry empty"
+t $([ "$(ip -o link | grep -vc ' lo:')" = 0 ] && echo 0 || echo 1) "no veth left"
+finish

@@ -14,8 +14,15 @@
 /* liblxc sees NAME as a defined container and loads its config cleanly. */
 int seg_lxc_define(const seg_ctx *ctx, const char *name, seg_error **err);
 
-/* Starts NAME daemonized (c->start), without waiting. */
-int seg_lxc_start(const seg_ctx *ctx, const char *name, seg_error **err);
+/*
+ * Starts NAME daemonized (c->start), without waiting.  The start runs in a
+ * child process that first calls prepare (if not NULL): whatever it sets up
+ * there that survives fork and exec (a seccomp filter) is inherited by the
+ * container's monitor and init, and the caller itself stays unchanged.
+ */
+typedef int (*seg_lxc_prepare_fn)(seg_error **err);
+int seg_lxc_start(const seg_ctx *ctx, const char *name, seg_lxc_prepare_fn prepare,
+		  seg_error **err);
 
 /* Waits up to timeout seconds for NAME to reach state ("RUNNING", "STOPPED"). */
 int seg_lxc_wait(const seg_ctx *ctx, const char *name, const char *state, int timeout,

@@ -7,7 +7,9 @@
  * idmapped tree) is unmapped; lib/tree.c removes it instead, without
  * following symlinks.
  */
+#include <fcntl.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <lxc/lxccontainer.h>
 
@@ -62,20 +64,72 @@ int seg_lxc_define(const seg_ctx *ctx, const char *name, seg_error **err)
 	return 0;
 }
 
-int seg_lxc_start(const seg_ctx *ctx, const char *name, seg_error **err)
+/* The child of seg_lxc_start: prepare, start, report through fd. */
+static _Noreturn void start_child(const seg_ctx *ctx, const char *name,
+				  seg_lxc_prepare_fn prepare, int fd)
 {
 	_cleanup_(lxc_container_putp) struct lxc_container *c = NULL;
-	int r;
+	seg_error *e = NULL;
+	int r = prepare ? prepare(&e) : 0;
+
+	if (r == 0 && (r = open_container(ctx, name, &c, &e)) == 0) {
+		c->want_daemonize(c, true);
+		/* the monitor must not inherit our registry lock or the caller's pipes */
+		c->want_close_all_fds(c, true);
+		if (!c->start(c, 0, NULL))
+			r = seg_error_set(&e, EIO, "liblxc failed to start '%s': %s", name,
+					  lxc_why(c));
+	}
+	if (r < 0) {
+		const char *msg = e ? seg_error_message(e) : "failed";
+		int errnum = -r;
+		if (write(fd, &errnum, sizeof(errnum)) < 0 || write(fd, msg, strlen(msg)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	_exit(0);
+}
+
+int seg_lxc_start(const seg_ctx *ctx, const char *name, seg_lxc_prepare_fn prepare,
+		  seg_error **err)
+{
+	_cleanup_(lxc_container_putp) struct lxc_container *c = NULL;
+	char msg[1024];
+	int fds[2], status, errnum = 0, r;
+	ssize_t n;
+	pid_t pid;
 
 	if ((r = open_container(ctx, name, &c, err)) < 0)
 		return r;
 	if (c->is_running(c))
 		return seg_error_set(err, EALREADY, "jail '%s' is already running", name);
-	c->want_daemonize(c, true);
-	/* the monitor must not inherit our registry lock or the caller's pipes */
-	c->want_close_all_fds(c, true);
-	if (!c->start(c, 0, NULL))
-		return seg_error_set(err, EIO, "liblxc failed to start '%s': %s", name, lxc_why(c));
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return seg_error_set(err, errno, "pipe: %m");
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return seg_error_set(err, -r, "fork: %s", strerror(-r));
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		start_child(ctx, name, prepare, fds[1]);
+	}
+	close(fds[1]);
+	n = read(fds[0], &errnum, sizeof(errnum));
+	if (n == sizeof(errnum)) {
+		n = read(fds[0], msg, sizeof(msg) - 1);
+		msg[n > 0 ? n : 0] = '\0';
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return seg_error_set(err, errno, "waiting for the start of '%s': %m", name);
+	if (errnum > 0)
+		return seg_error_set(err, errnum, "%s", msg);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return seg_error_set(err, EIO, "the start of '%s' died (status 0x%x)", name, status);
 	return 0;
 }
 

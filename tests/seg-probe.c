@@ -102,37 +102,23 @@ static long int80_getpid(int *signaled)
 	return result == pid ? -9999 : result;
 }
 
-int main(int argc, char **argv)
+static int run(const char *cmd, const char *arg)
 {
-	const char *cmd = argc > 1 ? argv[1] : "";
 	int sig;
 	long r;
 
-	if (strcmp(cmd, "i386-baseline") == 0) {
-		r = int80_getpid(&sig);
-		printf("%s\n", r == -9999 ? "reached" : sig ? "killed" : "blocked");
-		return 0;
-	}
-	if (!in_jail()) {
-		fprintf(stderr, "seg-probe: /proc/self/uid_map is the host's; refusing to probe "
-				"outside a jail\n");
-		return 2;
-	}
-	if (strcmp(cmd, "injail") == 0)
-		return 0;
-	if (strcmp(cmd, "erofs") == 0 && argc == 3) {
+	if (strcmp(cmd, "erofs") == 0 && arg) {
 		char p[4096];
-		snprintf(p, sizeof(p), "%s/.seg-probe-%d", argv[2], (int)getpid());
+		snprintf(p, sizeof(p), "%s/.seg-probe-%d", arg, (int)getpid());
 		r = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
 		if (r >= 0)
 			unlink(p);
 		expect_errno("write to read-only base", r, EROFS);
-	} else if (strcmp(cmd, "tmpfs") == 0 && argc == 3) {
-		struct statfs s;
-		report(statfs(argv[2], &s) == 0 && s.f_type == TMPFS_MAGIC, "tmpfs",
-		       "f_type 0x%x", (int)s.f_type);
+	} else if (strcmp(cmd, "tmpfs") == 0 && arg) {
+		struct statfs s = { 0 };
+		report(statfs(arg, &s) == 0 && s.f_type == TMPFS_MAGIC, "tmpfs", "f_type 0x%x",
+		       (int)s.f_type);
 	} else if (strcmp(cmd, "denied") == 0) {
-		errno = 0;
 		expect_errno("keyctl", syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -3, 0), EPERM);
 		expect_errno("add_key", syscall(SYS_add_key, "user", "x", "y", 1, -3), EPERM);
 		expect_errno("unshare(CLONE_NEWUSER)", unshare(CLONE_NEWUSER), EPERM);
@@ -158,8 +144,46 @@ int main(int argc, char **argv)
 			close((int)r);
 	} else {
 		fprintf(stderr, "usage: seg-probe injail|erofs PATH|tmpfs PATH|denied|unknown|i386|"
-				"handle|i386-baseline\n");
+				"handle|init OUTFILE|i386-baseline\n");
 		return 2;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	int sig;
+
+	if (strcmp(cmd, "i386-baseline") == 0) {
+		long r = int80_getpid(&sig);
+		printf("%s\n", r == -9999 ? "reached" : sig ? "killed" : "blocked");
+		return 0;
+	}
+	if (!in_jail()) {
+		fprintf(stderr, "seg-probe: /proc/self/uid_map is the host's; refusing to probe "
+				"outside a jail\n");
+		return 2;
+	}
+	if (strcmp(cmd, "injail") == 0)
+		return 0;
+	if (strcmp(cmd, "init") == 0 && argc == 3) {
+		/* the jail's init: every probe as a descendant of init, then idle */
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			return 1;
+		run("erofs", "/usr");
+		run("tmpfs", "/tmp");
+		run("denied", NULL);
+		run("unknown", NULL);
+		run("i386", NULL);
+		run("handle", NULL);
+		printf("done %d failures\n", failures);
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	if (run(cmd, argc > 2 ? argv[2] : NULL) == 2)
+		return 2;
 	return failures ? 1 : 0;
 }

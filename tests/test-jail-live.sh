@@ -56,11 +56,29 @@ done
 # seccomp in a live jail; the probe refuses to run on the host
 "$probe" denied >/dev/null 2>&1; t $([ $? = 2 ] && echo 0 || echo 1) "probe refuses to run outside a jail"
 t $([ "$("$probe" i386-baseline)" = reached ] && echo 0 || echo 1) "baseline: int 0x80 getpid reaches getpid on the host"
-for p in denied unknown i386 handle; do
+nf=$(sed -n 's/^Seccomp_filters:[[:space:]]*//p' /proc/$pid/status)
+t $([ "${nf:-0}" -ge 2 ] && echo 0 || echo 1) "init: LXC's filter and the compat ABI layer stacked (Seccomp_filters: $nf)"
+for p in denied unknown handle; do
 	out=$(attach "$A" /root/seg-probe $p 2>&1); r=$?
-	t $r "probe $p in a live jail"
+	t $r "lxc-attach probe $p"
 	diag "$out"
 done
+# LXC applies only its own layer to attached processes (see docs/DESIGN.md)
+diag "lxc-attach i386: $(attach "$A" /root/seg-probe i386 2>&1)"
+
+# the probes as the jail's own init: every service descends from it
+PJ=segt-probe-$$
+printf 'jails:\n  - name: %s\n    role: web\n    init: /root/seg-probe init /root/probe.out\n' "$PJ" >"$SEGT_DIR/probe.yaml"
+out=$("$T/seg-create" --topology "$SEGT_DIR/probe.yaml" "$PJ" 2>&1); t $? "seg-create --topology ($out)"
+cp "$probe" "$P/$PJ/rootfs/root/seg-probe" && chmod 755 "$P/$PJ/rootfs/root/seg-probe"
+"$T/seg-start" "$PJ"; t $? "seg-start $PJ (init is the probe)"
+i=0; while ! grep -q '^done' "$P/$PJ/rootfs/root/probe.out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+diag "$(cat "$P/$PJ/rootfs/root/probe.out" 2>&1)"
+grep -q '^done 0 failures$' "$P/$PJ/rootfs/root/probe.out"; t $? "init's probes: all hold"
+for w in "write to read-only base" tmpfs keyctl "unshare(CLONE_NEWUSER)" mount bpf "syscall 1000" "int 0x80 getpid cannot reach getpid" "open_by_handle_at fails"; do
+	grep -qF "ok $w:" "$P/$PJ/rootfs/root/probe.out"; t $? "init probe: $w"
+done
+"$T/seg-destroy" --force "$PJ"; t $? "seg-destroy --force $PJ"
 
 # two jails
 base2=$(reg_field "$B" 9)

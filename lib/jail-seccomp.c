@@ -6,7 +6,7 @@
  * ENOSYS to every compat syscall; the monitor and the container's init
  * inherit it across fork and exec, and every process of the jail descends
  * from init.  Processes entered with lxc-attach do not descend from init and
- * only get LXC's layer (documented in docs/DESIGN.md).
+ * only get LXC's layer: a known limit of LXC's format.
  */
 #include <seccomp.h>
 #include <string.h>

@@ -63,7 +63,7 @@ for p in denied unknown handle; do
 	t $r "lxc-attach probe $p"
 	diag "$out"
 done
-# LXC applies only its own layer to attached processes (see docs/DESIGN.md)
+# LXC applies only its own layer to attached processes (lib/jail-seccomp.c)
 diag "lxc-attach i386: $(attach "$A" /root/seg-probe i386 2>&1)"
 
 # the probes as the jail's own init: every service descends from it

@@ -116,8 +116,8 @@ static int run(const char *cmd, const char *arg)
 		expect_errno("write to read-only base", r, EROFS);
 	} else if (strcmp(cmd, "tmpfs") == 0 && arg) {
 		struct statfs s = { 0 };
-		report(statfs(arg, &s) == 0 && s.f_type == TMPFS_MAGIC, "tmpfs", "f_type 0x%x",
-		       (int)s.f_type);
+		int k = statfs(arg, &s);
+		report(k == 0 && s.f_type == TMPFS_MAGIC, "tmpfs", "f_type 0x%x", (int)s.f_type);
 	} else if (strcmp(cmd, "denied") == 0) {
 		expect_errno("keyctl", syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -3, 0), EPERM);
 		expect_errno("add_key", syscall(SYS_add_key, "user", "x", "y", 1, -3), EPERM);

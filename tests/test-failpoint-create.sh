@@ -16,7 +16,8 @@ for s in $steps; do
 	t $([ ! -e "$P/$J" ] && echo 0 || echo 1) "$s: no directory or config"
 	cmp -s "$R" "$SEGT_DIR/registry.before"; t $? "$s: registry as before"
 	t $([ "$(ip -o link | grep -vc ' lo:')" = 0 ] && echo 0 || echo 1) "$s: no veth"
-	left=$(grep -l "$J" /proc/[0-9]*/cmdline /proc/[0-9]*/cgroup 2>/dev/null | grep -v "/proc/$$/" | head -3)
+	# "[s]egt" matches the jail's name but not this grep's own command line
+	left=$(grep -l "[s]${J#s}" /proc/[0-9]*/cmdline /proc/[0-9]*/cgroup 2>/dev/null | head -3)
 	t $([ -z "$left" ] && echo 0 || echo 1) "$s: no process ${left}"
 done
 # and the step after the last one: success

@@ -5,13 +5,17 @@
 set -u
 . "$SEG_TESTS_DIR/jail-lib.sh"
 probe=$1
-A=segt-web-$$ B=segt-web2-$$
+# A: web, the first bullet; B and C: db (the role with @ipc), two jails that
+# could share SysV IPC or /dev/shm if anything leaked
+A=segt-web-$$ B=segt-db-$$ C=segt-db2-$$
 
 out=$("$T/seg-create" --role web --start "$A" 2>&1); t $? "seg-create --role web --start $A"
 diag "$out"
-"$T/seg-create" --role web "$B" >/dev/null 2>&1; t $? "seg-create --role web $B"
-cp "$probe" "$P/$B/rootfs/root/seg-probe" && chmod 755 "$P/$B/rootfs/root/seg-probe"
-"$T/seg-start" "$B"; t $? "seg-start $B"
+for j in "$B" "$C"; do
+	"$T/seg-create" --role db "$j" >/dev/null 2>&1; t $? "seg-create --role db $j"
+	cp "$probe" "$P/$j/rootfs/root/seg-probe" && chmod 755 "$P/$j/rootfs/root/seg-probe"
+	"$T/seg-start" "$j"; t $? "seg-start $j"
+done
 state=$(lxc-info -P "$P" -n "$A" -s -H 2>/dev/null); t $([ "$state" = RUNNING ] && echo 0 || echo 1) "lxc-info -P sees $A RUNNING"
 
 # the jail's disk: measured before the probe binary is copied in
@@ -81,17 +85,26 @@ done
 "$T/seg-destroy" --force "$PJ"; t $? "seg-destroy --force $PJ"
 
 # two jails
-base2=$(reg_field "$B" 9)
-t $([ -n "$base2" ] && [ "$base2" != "$base" ] && echo 0 || echo 1) "different uid ranges ($base, $base2)"
-maps=$(attach "$B" sh -c 'cat /proc/[0-9]*/uid_map' 2>/dev/null | awk '{print $2}' | sort -u)
-t $([ "$maps" = "$base2" ] && echo 0 || echo 1) "$B sees only its own processes (uid bases: $(echo $maps))"
-out=$(attach "$A" ipcmk -M 4096 2>&1); r=$?
-t $r "SysV shm segment made in $A ($out)"
-attach "$A" ipcs -m 2>/dev/null | grep -q '^0x'; t $? "$A lists its segment"
-attach "$B" ipcs -m 2>/dev/null | grep -q '^0x'; t $([ $? != 0 ] && echo 0 || echo 1) "$B does not see $A's SysV segment"
-attach "$A" sh -c 'echo secret > /dev/shm/segt-shm' 2>/dev/null; t $? "file in $A's /dev/shm"
-attach "$A" test -f /dev/shm/segt-shm; t $? "$A sees it"
-attach "$B" test -e /dev/shm/segt-shm; t $([ $? != 0 ] && echo 0 || echo 1) "$B's /dev/shm does not have it"
+base2=$(reg_field "$B" 9); base3=$(reg_field "$C" 9)
+t $([ -n "$base2" ] && [ -n "$base3" ] && [ "$base2" != "$base" ] && [ "$base3" != "$base2" ] && echo 0 || echo 1) \
+	"different uid ranges ($base, $base2, $base3)"
+for pair in "$B $C $base3" "$C $B $base2"; do
+	set -- $pair
+	maps=$(attach "$1" sh -c 'cat /proc/[0-9]*/uid_map' 2>/dev/null | awk '{print $2}' | sort -u)
+	mine=$(reg_field "$1" 9)
+	t $([ "$maps" = "$mine" ] && echo 0 || echo 1) "$1 sees only its own processes (uid bases: $(echo $maps))"
+	n1=$(attach "$1" sh -c 'ls -d /proc/[0-9]* | wc -l' 2>/dev/null)
+	t $([ "${n1:-99}" -lt 10 ] && echo 0 || echo 1) "$1 sees $n1 processes"
+done
+out=$(attach "$B" ipcmk -M 4096 2>&1); t $? "SysV shm segment made in $B ($out)"
+out=$(attach "$B" ipcmk -Q 2>&1); t $? "SysV message queue made in $B ($out)"
+attach "$B" ipcs -m 2>/dev/null | grep -q '^0x'; t $? "$B lists its segment"
+attach "$C" ipcs -m 2>/dev/null | grep -q '^0x'; t $([ $? != 0 ] && echo 0 || echo 1) "$C does not see $B's SysV segment"
+attach "$C" ipcs -q 2>/dev/null | grep -q '^0x'; t $([ $? != 0 ] && echo 0 || echo 1) "$C does not see $B's message queue"
+attach "$B" sh -c 'echo secret > /dev/shm/segt-shm' 2>/dev/null; t $? "file in $B's /dev/shm"
+attach "$B" test -f /dev/shm/segt-shm; t $? "$B sees it"
+attach "$C" test -e /dev/shm/segt-shm; t $([ $? != 0 ] && echo 0 || echo 1) "$C's /dev/shm does not have it"
+attach "$A" test -e /dev/shm/segt-shm; t $([ $? != 0 ] && echo 0 || echo 1) "nor $A's"
 t $([ ! -e /dev/shm/segt-shm ] && echo 0 || echo 1) "nor the host's"
 
 "$T/seg-ls" >/dev/null; t $? "seg-ls"
@@ -101,7 +114,7 @@ t $? "seg-ls --json: $A RUNNING with pid and disk"
 "$T/seg-destroy" "$A" >/dev/null 2>&1; t $([ $? = 1 ] && echo 0 || echo 1) "seg-destroy of a running jail refused"
 "$T/seg-stop" "$A" --kill; t $? "seg-stop --kill $A"
 "$T/seg-destroy" "$A"; t $? "seg-destroy $A"
-"$T/seg-destroy" --force "$B"; t $? "seg-destroy --force $B"
+for j in "$B" "$C"; do "$T/seg-destroy" --force "$j"; t $? "seg-destroy --force $j"; done
 t $([ -z "$(ls -A "$P")" ] && echo 0 || echo 1) "lxcpath empty"
 t $([ "$(grep -c '^jail ' "$R")" = 0 ] && echo 0 || echo 1) "registry empty"
 t $([ "$(ip -o link | grep -vc ' lo:')" = 0 ] && echo 0 || echo 1) "no veth left"

@@ -39,7 +39,7 @@ SEG_PUBLIC int seg_jail_create(const seg_ctx *ctx, const char *name, const char 
 		if (!(topo_path = realpath(topology, NULL)))
 			return seg_error_set(err, errno, "topology %s: %m", topology);
 	}
-	if ((r = seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE, &reg, err)) < 0 ||
+	if ((r = seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE | SEG_REGISTRY_CREATE, &reg, err)) < 0 ||
 	    (r = seg_failpoint("create-lock", err)) < 0)
 		return seg_error_wrap(err, r, "creating jail '%s'", name);
 	if (seg_registry_find(reg, name))

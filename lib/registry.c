@@ -391,11 +391,12 @@ int seg_registry_open(const seg_ctx *ctx, int mode, seg_registry **ret, seg_erro
 		reg->path = NULL;
 		return seg_error_set(err, ENOMEM, "out of memory");
 	}
-	if (mode == SEG_REGISTRY_EXCLUSIVE && (r = mkdir_parents(dir, err)) < 0)
+	reg->mode = mode & SEG_REGISTRY_EXCLUSIVE;
+	if ((mode & SEG_REGISTRY_CREATE) && (r = mkdir_parents(dir, err)) < 0)
 		return seg_error_wrap(err, r, "creating the state directory");
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		if (errno == ENOENT && mode == SEG_REGISTRY_SHARED) {
+		if (errno == ENOENT && !(mode & SEG_REGISTRY_CREATE)) {
 			*ret = TAKE_PTR(reg); /* no state directory yet: nothing created */
 			return 0;
 		}
@@ -406,7 +407,7 @@ int seg_registry_open(const seg_ctx *ctx, int mode, seg_registry **ret, seg_erro
 			      O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
 	if (reg->lock_fd < 0)
 		return seg_error_set(err, errno, "opening %s: %m", lock);
-	while (flock(reg->lock_fd, mode == SEG_REGISTRY_EXCLUSIVE ? LOCK_EX : LOCK_SH) < 0)
+	while (flock(reg->lock_fd, (mode & SEG_REGISTRY_EXCLUSIVE) ? LOCK_EX : LOCK_SH) < 0)
 		if (errno != EINTR)
 			return seg_error_set(err, errno, "locking %s: %m", lock);
 	r = read_file_at(dfd, "registry", reg->path, &text, err);

@@ -41,14 +41,16 @@ typedef struct seg_registry_entry {
 typedef struct seg_registry seg_registry;
 
 enum {
-	SEG_REGISTRY_SHARED = 0,    /* read only */
-	SEG_REGISTRY_EXCLUSIVE = 1, /* may add, remove, commit */
+	SEG_REGISTRY_SHARED = 0,         /* read only */
+	SEG_REGISTRY_EXCLUSIVE = 1 << 0, /* may add, remove, commit */
+	SEG_REGISTRY_CREATE = 1 << 1,    /* make STATE_DIR if missing */
 };
 
 /*
- * Creates STATE_DIR if needed, locks STATE_DIR/registry.lock and reads
- * STATE_DIR/registry (a missing file is an empty registry).  The lock is held
- * until seg_registry_free().
+ * Locks STATE_DIR/registry.lock and reads STATE_DIR/registry (a missing file
+ * is an empty registry).  The lock is held until seg_registry_free().  A
+ * missing STATE_DIR is made with SEG_REGISTRY_CREATE, else it reads as an
+ * empty registry that cannot be changed (nothing was ever created).
  */
 int seg_registry_open(const seg_ctx *ctx, int mode, seg_registry **ret, seg_error **err);
 seg_registry *seg_registry_free(seg_registry *reg);

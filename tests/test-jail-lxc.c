@@ -73,7 +73,7 @@ static int install(const seg_plan_jail *pj, seg_error **err)
 {
 	_cleanup_(seg_registry_freep) seg_registry *reg = NULL;
 	_cleanup_free_ char *config = config_for(pj);
-	int r = seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE, &reg, err);
+	int r = seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE | SEG_REGISTRY_CREATE, &reg, err);
 
 	return r < 0 ? r : seg_jail_install(ctx, reg, pj, NULL, config, seccomp, err);
 }

@@ -134,7 +134,12 @@ static void test_files(void)
 	reg = seg_registry_free(reg);
 
 	is_int(seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE, &reg, &e), 0,
-	       "exclusive open creates the state dir");
+	       "exclusive open of a missing state dir without CREATE: empty");
+	is_int(seg_registry_add(reg, &a, NULL), -EPERM, "which cannot change");
+	ok(stat(state, &st) < 0, "and the state dir was not made");
+	reg = seg_registry_free(reg);
+	is_int(seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE | SEG_REGISTRY_CREATE, &reg, &e), 0,
+	       "exclusive open with CREATE makes the state dir");
 	is_int(seg_registry_add(reg, &a, &e), 0, "add web1");
 	is_int(seg_registry_add(reg, &b, &e), -EEXIST, "same index refused");
 	is_str(e ? seg_error_message(e) : NULL,
@@ -190,7 +195,7 @@ static int writer(const char *state, int id)
 	char name[32];
 	uint32_t idx = SEG_FIRST_INDEX;
 
-	if (seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE, &reg, NULL) < 0)
+	if (seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE | SEG_REGISTRY_CREATE, &reg, NULL) < 0)
 		return 1;
 	for (size_t i = 0; i < seg_registry_count(reg); i++)
 		if (seg_registry_get(reg, i)->index == idx)
@@ -263,7 +268,7 @@ static void test_lock_held(void)
 	if (asprintf(&state, "%s/lock", tmpdir) < 0 || asprintf(&lock, "%s/registry.lock", state) < 0)
 		abort();
 	ctx = ctx_at(state);
-	is_int(seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE, &reg, NULL), 0, "exclusive open");
+	is_int(seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE | SEG_REGISTRY_CREATE, &reg, NULL), 0, "exclusive open");
 	fd = open(lock, O_RDWR | O_CLOEXEC);
 	ok(fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK,
 	   "the lock is held while the registry is open");

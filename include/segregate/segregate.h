@@ -6,5 +6,6 @@
 #include <segregate/version.h>
 #include <segregate/error.h>
 #include <segregate/context.h>
+#include <segregate/profile.h>
 
 #endif

@@ -81,7 +81,7 @@ const seg_syscall_group seg_syscall_groups[] = {
 	       "seccomp") },
 	{ "@legacy", "old variants glibc 2.36 no longer calls on x86_64 (it uses the *at, "
 		     "*64, *4 and *2 forms)",
-	  LIST("creat", "eventfd", "getdents", "inotify_init", "lstat", "signalfd", "stat", "utime",
+	  LIST("creat", "eventfd", "futimesat", "getdents", "inotify_init", "lstat", "signalfd", "stat", "utime",
 	       "utimes") },
 	{ "@misc", "rarely needed, harmless calls",
 	  LIST("epoll_pwait2", "getcpu", "mincore", "openat2", "pidfd_open", "preadv2",

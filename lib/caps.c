@@ -38,7 +38,7 @@ int seg_cap_parse(const char *name, char **ret_name, const char **ret_hint)
 		*ret_name = TAKE_PTR(low);
 		return (int)v;
 	}
-	if (ret_hint) {
+	if (ret_hint && !isdigit((unsigned char)low[0])) {
 		/* cap_to_name() returns static-like allocated strings; keep a
 		 * pointer into a static table instead, so the hint can outlive us */
 		static const char *const names[] = {

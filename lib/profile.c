@@ -579,7 +579,7 @@ static int role_load_chain(const seg_ctx *ctx, const char *name, const char **ch
 		chain[depth] = name;
 		r = role_load_chain(ctx, parent, chain, depth + 1, &res, err);
 		if (r < 0)
-			return r == -ENOENT || r == -EINVAL
+			return r == -ENOENT || r == -EINVAL || r == -ELOOP
 				       ? seg_error_wrap(err, r, "%s:%u:%u: extends '%s'", d->file,
 							seg_ynode_get(d->root, "extends")->line,
 							seg_ynode_get(d->root, "extends")->column, parent)

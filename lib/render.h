@@ -58,6 +58,13 @@ int seg_seccomp_compile(const char *text, bool lxc_semantics, void **ret, seg_er
  */
 int seg_seccomp_compat_block(void **ret, seg_error **err);
 
+/*
+ * seg_seccomp_apply_compat_block - loads that filter into the calling
+ * process (sets no_new_privs).  For the code that execs a jail's init or an
+ * attached command: call it in the child, inside the jail, right before exec.
+ */
+int seg_seccomp_apply_compat_block(seg_error **err);
+
 /* Writes the BPF program of a compiled filter to FD. */
 int seg_seccomp_export_bpf(void *filter, int fd, seg_error **err);
 

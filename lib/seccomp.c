@@ -455,6 +455,22 @@ int seg_seccomp_compat_block(void **ret, seg_error **err)
 	return 0;
 }
 
+int seg_seccomp_apply_compat_block(seg_error **err)
+{
+	void *f = NULL;
+	int r;
+
+	if ((r = seg_seccomp_compat_block(&f, err)) < 0)
+		return r;
+	/* libseccomp sets no_new_privs itself (SCMP_FLTATR_CTL_NNP defaults on) */
+	r = seccomp_load((scmp_filter_ctx)f);
+	seccomp_release((scmp_filter_ctx)f);
+	if (r < 0)
+		return seg_error_set(err, -r, "seccomp: cannot load the compat-ABI filter: %s",
+				     strerror(-r));
+	return 0;
+}
+
 int seg_seccomp_export_bpf(void *filter, int fd, seg_error **err)
 {
 	int r = seccomp_export_bpf((scmp_filter_ctx)filter, fd);

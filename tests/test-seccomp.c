@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <seccomp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "plan.h"
 #include "render.h"
@@ -200,6 +202,27 @@ static void test_roles(seg_ctx *ctx)
 	}
 }
 
+/* In a child: after the compat layer, int 0x80 getpid (i386 nr 20) gets
+ * ENOSYS while the native getpid still works. */
+static void test_compat_block_live(void)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long r32 = 0, r64;
+		if (seg_seccomp_apply_compat_block(NULL) < 0)
+			_exit(10);
+		__asm__ volatile("int $0x80" : "=a"(r32) : "a"(20L) : "memory");
+		r64 = syscall(SYS_getpid);
+		_exit(r32 == -ENOSYS && r64 == getpid() ? 0 : 11);
+	}
+	ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		   WEXITSTATUS(status) == 0,
+	   "compat layer loaded: int 0x80 getpid gets ENOSYS, native getpid works (status %d)",
+	   status);
+}
+
 int main(void)
 {
 	_cleanup_(seg_ctx_freep) seg_ctx *ctx = test_ctx(NULL, NULL);
@@ -208,5 +231,6 @@ int main(void)
 	test_web_bpf(ctx);
 	test_exact(ctx);
 	test_roles(ctx);
+	test_compat_block_live();
 	return tap_done();
 }

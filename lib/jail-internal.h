@@ -45,12 +45,6 @@ int seg_jail_check_subids(uint32_t base, uint32_t count, const char *subuid, con
 			  seg_error **err);
 
 /*
- * Stacks the filter that answers ENOSYS to i386/x32 syscalls onto the
- * calling process (jail-seccomp.c); called in the child that starts a jail.
- */
-int seg_jail_stack_compat_block(seg_error **err);
-
-/*
  * Network hooks, called on start (after the container runs) and on destroy
  * and failed starts.  The net module (rtnl routes, nft elements) plugs in
  * here; until then, up makes sure the host side of the veth is up.

@@ -16,6 +16,7 @@
 #include "failpoint.h"
 #include "jail-internal.h"
 #include "jail-lxc.h"
+#include "render.h"
 #include "tree.h"
 
 static int mkdir_p(const char *path, mode_t mode, seg_error **err)
@@ -304,7 +305,9 @@ int seg_jail_start_locked(const seg_ctx *ctx, seg_registry *reg, const char *nam
 		return seg_error_wrap(err, r, "starting jail '%s'", name);
 	if (strcmp(state, "STOPPED") != 0)
 		return seg_error_set(err, EALREADY, "jail '%s' is %s, not STOPPED", name, state);
-	if ((r = seg_lxc_start(ctx, name, seg_jail_stack_compat_block, err)) < 0 || (r = seg_failpoint("start-lxc", err)) < 0 ||
+	/* the compat-ABI layer (lib/seccomp.c): LXC's format cannot keep i386 and
+	 * x32 out, so the starter stacks it and the jail's init inherits it */
+	if ((r = seg_lxc_start(ctx, name, seg_seccomp_apply_compat_block, err)) < 0 || (r = seg_failpoint("start-lxc", err)) < 0 ||
 	    (r = seg_lxc_wait(ctx, name, "RUNNING", SEG_JAIL_START_TIMEOUT, err)) < 0 ||
 	    (r = seg_failpoint("start-running", err)) < 0 ||
 	    (r = seg_jail_net_up(ctx, e, err)) < 0 || (r = seg_failpoint("start-net", err)) < 0)

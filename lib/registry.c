@@ -56,16 +56,6 @@ seg_registry *seg_registry_free(seg_registry *reg)
 	return NULL;
 }
 
-/* Jail names as plan.h defines them; the registry must not trust its file. */
-static bool name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > SEG_NAME_MAX || s[0] == '-')
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
 /* A free-form field (base, topology) must be one printable token. */
 static bool token_ok(const char *s)
 {
@@ -101,9 +91,9 @@ static int parse_u32(const char *s, uint32_t *ret)
 
 static int entry_validate(const seg_registry_entry *e, char *why, size_t whylen)
 {
-	if (!name_ok(e->name))
+	if (!seg_jail_name_valid(e->name))
 		return snprintf(why, whylen, "invalid jail name '%s'", e->name), -EINVAL;
-	if (!name_ok(e->role))
+	if (!seg_jail_name_valid(e->role))
 		return snprintf(why, whylen, "invalid role name '%s'", e->role), -EINVAL;
 	if (!e->base || !token_ok(e->base) ||
 	    !(strcmp(e->base, "host") == 0 || (strncmp(e->base, "dir:/", 5) == 0)))

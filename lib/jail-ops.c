@@ -168,9 +168,15 @@ int seg_jail_net_up(const seg_ctx *ctx, const seg_registry_entry *e, seg_error *
 	if (s < 0)
 		return seg_error_set(err, errno, "socket: %m");
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", e->veth);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		if (errno == ENODEV) /* it dies with the jail's network namespace */
+			return seg_error_set(err, ECHILD,
+					     "host side veth %s of jail '%s' is gone: the jail "
+					     "stopped (its init exited?)",
+					     e->veth, e->name);
 		return seg_error_set(err, errno, "host side veth %s of jail '%s': %m", e->veth,
 				     e->name);
+	}
 	if (ifr.ifr_flags & IFF_UP)
 		return 0;
 	ifr.ifr_flags |= IFF_UP;
@@ -289,6 +295,20 @@ fail:
 	return seg_error_wrap(err, r, "creating jail '%s'", pj->name);
 }
 
+/* An init that exits at once passed through RUNNING: do not report it started. */
+static int still_running(const seg_ctx *ctx, const char *name, seg_error **err)
+{
+	char state[16];
+	int r = seg_lxc_status(ctx, name, state, NULL, err);
+
+	if (r < 0 || strcmp(state, "RUNNING") == 0)
+		return r;
+	return seg_error_set(err, ECHILD,
+			     "jail '%s' is %s right after starting: its init exited (see "
+			     "%s/%s/console.log)",
+			     name, state, seg_ctx_get_lxcpath(ctx), name);
+}
+
 int seg_jail_start_locked(const seg_ctx *ctx, seg_registry *reg, const char *name,
 			  seg_error **err)
 {
@@ -309,8 +329,9 @@ int seg_jail_start_locked(const seg_ctx *ctx, seg_registry *reg, const char *nam
 	 * x32 out, so the starter stacks it and the jail's init inherits it */
 	if ((r = seg_lxc_start(ctx, name, seg_seccomp_apply_compat_block, err)) < 0 || (r = seg_failpoint("start-lxc", err)) < 0 ||
 	    (r = seg_lxc_wait(ctx, name, "RUNNING", SEG_JAIL_START_TIMEOUT, err)) < 0 ||
-	    (r = seg_failpoint("start-running", err)) < 0 ||
-	    (r = seg_jail_net_up(ctx, e, err)) < 0 || (r = seg_failpoint("start-net", err)) < 0)
+	    (r = seg_failpoint("start-running", err)) < 0 || (r = still_running(ctx, name, err)) < 0 ||
+	    (r = seg_jail_net_up(ctx, e, err)) < 0 || (r = seg_failpoint("start-net", err)) < 0 ||
+	    (r = still_running(ctx, name, err)) < 0)
 		goto fail;
 	seg_info(ctx, "started jail %s", name);
 	return 0;

@@ -82,6 +82,8 @@ grep -q '^done 0 failures$' "$P/$PJ/rootfs/root/probe.out"; t $? "init's probes:
 for w in "write to read-only base" tmpfs keyctl "unshare(CLONE_NEWUSER)" mount bpf "syscall 1000" "int 0x80 getpid cannot reach getpid" "open_by_handle_at fails"; do
 	grep -qF "ok $w:" "$P/$PJ/rootfs/root/probe.out"; t $? "init probe: $w"
 done
+"$T/seg-ls" --json | jq -e --arg j "$PJ" --arg f "$(realpath "$SEGT_DIR/probe.yaml")" '.[] | select(.name == $j) | .topology == $f' >/dev/null
+t $? "the registry records the topology file"
 "$T/seg-destroy" --force "$PJ"; t $? "seg-destroy --force $PJ"
 
 # two jails

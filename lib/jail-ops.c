@@ -243,7 +243,7 @@ int seg_jail_install(const seg_ctx *ctx, seg_registry *reg, const seg_plan_jail 
 		return seg_error_set(err, ENOMEM, "out of memory");
 	if ((lxc = open_lxcpath(ctx, true, err)) < 0)
 		return lxc;
-	if (mkdirat(lxc, pj->name, 0711) < 0) {
+	if (mkdirat(lxc, pj->name, 0700) < 0) {
 		if (errno == EEXIST)
 			return seg_error_set(err, EEXIST,
 					     "%s/%s exists but is not in the registry; not touching "
@@ -258,8 +258,10 @@ int seg_jail_install(const seg_ctx *ctx, seg_registry *reg, const seg_plan_jail 
 		r = seg_error_set(err, errno, "opening %s: %m", pj->name);
 		goto fail;
 	}
-	/* 0711: the jail's root (an unmapped uid on the host) traverses to rootfs */
-	if (fchmod(dir, 0711) < 0) {
+	/* 0700: through the idmapped rootfs, files the jail's root makes are owned
+	 * by host uid 0 on disk (a setuid binary too); no host user may reach
+	 * them.  LXC mounts the rootfs as host root, so the jail still starts. */
+	if (fchmod(dir, 0700) < 0) {
 		r = seg_error_set(err, errno, "chmod %s: %m", pj->name);
 		goto fail;
 	}

@@ -23,6 +23,13 @@ kib=$(du -s -k "$P/$A" | cut -f1)
 t $([ "$kib" -lt 1024 ] && echo 0 || echo 1) "per-jail directory after start: ${kib} KiB < 1 MiB"
 cp "$probe" "$P/$A/rootfs/root/seg-probe" && chmod 755 "$P/$A/rootfs/root/seg-probe"
 
+t $([ "$(stat -c %a "$P/$A")" = 700 ] && echo 0 || echo 1) "$P/$A is 0700: host users cannot reach files the jail's root owns"
+# what the jail's root plants (a setuid-root copy of a shell) stays out of reach of a host user
+attach "$A" sh -c 'cp /usr/bin/id /root/suid-id && chmod 4755 /root/suid-id' 2>/dev/null
+t $([ "$(stat -c %u:%a "$P/$A/rootfs/root/suid-id" 2>/dev/null)" = 0:4755 ] && echo 0 || echo 1) "the jail's root made a setuid file owned by host uid 0 on disk"
+# (through sh: setpriv resolves a direct command's path before dropping privileges)
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'exec "$1" -u' sh "$P/$A/rootfs/root/suid-id" 2>&1); r=$?
+t $([ $r != 0 ] && echo 0 || echo 1) "a host user cannot run it ($out)"
 pid=$(lxc-info -P "$P" -n "$A" -p -H 2>/dev/null)
 base=$(reg_field "$A" 9); count=$(reg_field "$A" 10)
 t $([ -n "$pid" ] && [ -n "$base" ] && echo 0 || echo 1) "init pid $pid, uid base $base"

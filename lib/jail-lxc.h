@@ -41,4 +41,14 @@ int seg_lxc_stop(const seg_ctx *ctx, const char *name, int timeout, seg_error **
 int seg_lxc_status(const seg_ctx *ctx, const char *name, char state[static 16], pid_t *ret_pid,
 		   seg_error **err);
 
+/*
+ * Runs argv in the running jail NAME (liblxc attach: every namespace, the
+ * config's capabilities, seccomp policy and no_new_privs, a clean
+ * environment) from a forked child that first calls prepare, so the
+ * command gets the same stacked filters as the jail's init.  Stores the
+ * command's exit status (128+signal when killed) in *ret_status.
+ */
+int seg_lxc_exec(const seg_ctx *ctx, const char *name, char *const argv[],
+		 seg_lxc_prepare_fn prepare, int *ret_status, seg_error **err);
+
 #endif

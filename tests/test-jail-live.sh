@@ -76,6 +76,18 @@ for p in denied unknown handle; do
 done
 # LXC applies only its own layer to attached processes (lib/jail-seccomp.c)
 diag "lxc-attach i386: $(attach "$A" /root/seg-probe i386 2>&1)"
+# seg-exec stacks the compat layer too: the policy is exact for entered processes
+st=$("$T/seg-exec" "$A" cat /proc/self/status 2>&1)
+check_status "seg-exec" "$st" "$("$T/seg-exec" "$A" cat /proc/self/uid_map)"
+nf=$(echo "$st" | sed -n 's/^Seccomp_filters:[[:space:]]*//p')
+t $([ "${nf:-0}" -ge 2 ] && echo 0 || echo 1) "seg-exec: LXC's filter and the compat ABI layer stacked (Seccomp_filters: $nf)"
+for p in denied unknown handle i386; do
+	out=$("$T/seg-exec" "$A" -- /root/seg-probe $p 2>&1); t $? "seg-exec probe $p"; diag "$out"
+done
+"$T/seg-exec" "$A" sh -c 'exit 7'; t $([ $? = 7 ] && echo 0 || echo 1) "seg-exec passes the command's exit status through"
+out=$("$T/seg-exec" "$A" sh -c 'echo "$HOME:${SEGT_DIR:-clean}"'); t $([ "$out" = "/root:clean" ] && echo 0 || echo 1) "seg-exec: clean environment ($out)"
+out=$("$T/seg-exec" no-such-jail true 2>&1); r=$?
+t $([ $r = 255 ] && [ "$out" = "seg-exec: no jail named 'no-such-jail' (seg-ls lists them)" ] && echo 0 || echo 1) "seg-exec on an unknown jail: $out"
 
 # the probes as the jail's own init: every service descends from it
 PJ=segt-probe-$$

@@ -70,6 +70,18 @@ int seg_jail_stop(const seg_ctx *ctx, const char *name, int timeout, unsigned fl
 int seg_jail_destroy(const seg_ctx *ctx, const char *name, unsigned flags, seg_error **err);
 
 /* A snapshot of every jail, from seg_jail_list(). */
+/**
+ * seg_jail_exec - runs argv (argv[0] is looked up in the jail's PATH) inside
+ * the running jail NAME, in all its namespaces, with its capabilities, its
+ * seccomp policy including the compat-ABI layer (unlike a bare lxc-attach)
+ * and no_new_privs, and a clean environment.  Waits for it and stores its
+ * exit status (128 + signal number when killed) in *ret_status.
+ * Returns 0, or -ENOENT (no such jail), -EPERM (not segregate's), -ESRCH
+ * (not running), -EINVAL, -EIO.
+ */
+int seg_jail_exec(const seg_ctx *ctx, const char *name, char *const argv[], int *ret_status,
+		  seg_error **err);
+
 typedef struct seg_jail_info seg_jail_info;
 
 /* What seg_jail_info_get_str() and seg_jail_info_get_u64() return. */

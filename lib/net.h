@@ -43,6 +43,14 @@ int seg_net_jail_down(const seg_ctx *ctx, const seg_plan *plan, const seg_plan_j
 int seg_net_flow(const seg_ctx *ctx, const seg_plan *plan, const char *from, const char *to,
 		 uint8_t proto, uint16_t port, bool allow, seg_error **err);
 
+/*
+ * seg_net_plan_load - the plan seg-net applies: the registry's jails with
+ * the flows of TOPOLOGY (NULL: the topology the registered jails were
+ * created from; none: addresses only).  Jails not created yet are left out
+ * with every flow that names them.
+ */
+int seg_net_plan_load(const seg_ctx *ctx, const char *topology, seg_plan **ret, seg_error **err);
+
 /* route_localnet=1 and forwarding=1 on the uplink carrying ingress/egress. */
 int seg_net_uplink(const seg_ctx *ctx, const char *ifname, seg_error **err);
 

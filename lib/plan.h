@@ -112,4 +112,30 @@ const seg_plan_jail *seg_plan_find_jail(const seg_plan *plan, const char *name);
 /* Validates a jail name: [a-z0-9][a-z0-9-]{0,30}. */
 bool seg_jail_name_valid(const char *name);
 
+typedef struct seg_topology seg_topology; /* lib/spec.h */
+
+/*
+ * seg_plan_build - the plan for TOPO given the registry's ALLOCS.  Names
+ * present in ALLOCS keep their index; new jails get the lowest free index
+ * >= SEG_FIRST_INDEX not in ALLOCS (ALLOCS may hold jails the topology no
+ * longer has: their indexes stay reserved).  addr = pool + index; uid_base =
+ * topology uid base + index * 65536.  Fails with -ENOSPC when the pool or
+ * the uid space is exhausted, -EINVAL for inconsistent ALLOCS.
+ *
+ * veth names: "seg-NAME" when that fits in 15 characters; otherwise
+ * "seg-" + the first 6 characters of NAME + "-" + 4 hex digits of the
+ * FNV-1a hash of NAME (folded to 16 bits), e.g. "seg-applic-3f2a".  On a
+ * collision the hex number is incremented; jails already in ALLOCS are
+ * named first, so an existing jail's veth never changes.
+ */
+int seg_plan_build(const seg_ctx *ctx, const seg_topology *topo, const seg_alloc *allocs,
+		   size_t n_allocs, seg_plan **ret, seg_error **err);
+
+/*
+ * seg_plan_max_index - the largest index a pool of PREFIX bits and a uid
+ * base leave room for: the pool's last address stays unused, and the last
+ * jail's ids end at or below 0xFFFF0000 (ids near (uid_t)-1 are invalid).
+ */
+uint32_t seg_plan_max_index(uint8_t prefix, uint32_t uid_base);
+
 #endif

@@ -6,6 +6,8 @@
 #include <segregate/version.h>
 #include <segregate/error.h>
 #include <segregate/context.h>
+#include <segregate/profile.h>
+#include <segregate/jail.h>
 #include <segregate/net.h>
 
 #endif

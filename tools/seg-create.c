@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* seg-create: allocates, renders and registers a jail (optionally starts it). */
+#include <getopt.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+static void help(void)
+{
+	printf(_("Usage: %s [OPTION]... (--role ROLE | --topology FILE) NAME\n"
+		 "Create the jail NAME: allocate its index, address, uid range and veth in the\n"
+		 "registry, render its LXC config and seccomp policy, build its small writable\n"
+		 "tree and register the container with LXC.  On failure nothing is left behind.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -r, --role ROLE          make NAME from the role profile ROLE\n"
+		 "  -t, --topology FILE      make NAME as the topology FILE declares it\n"
+		 "  -s, --start              start the jail once created\n"
+		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
+		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "      --profile-dir DIR    folder with roles/\n"
+		 "  -q, --quiet              print nothing on success\n"
+		 "  -h, --help               show this help and exit\n"
+		 "  -V, --version            show the version and exit\n"
+		 "\n"
+		 "Exit status: 0 created, 1 failed (nothing left behind), 2 bad usage.\n"),
+	       tool_name(), "/var/lib/segregate");
+}
+
+enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH, OPT_PROFILE_DIR };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "start", no_argument, NULL, 's' },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
+		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	const char *role = NULL, *topology = NULL, *state_dir = NULL, *lxcpath = NULL,
+		   *profile_dir = NULL, *name;
+	unsigned flags = 0;
+	bool quiet = false;
+	seg_ctx *ctx;
+	seg_error *e = NULL;
+	seg_jail_info *info = NULL;
+	int c, r;
+
+	tool_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "r:t:sqhV", opts, NULL)) >= 0) {
+		switch (c) {
+		case 'r':
+			role = optarg;
+			break;
+		case 't':
+			topology = optarg;
+			break;
+		case 's':
+			flags |= SEG_JAIL_CREATE_START;
+			break;
+		case OPT_STATE_DIR:
+			state_dir = optarg;
+			break;
+		case OPT_LXCPATH:
+			lxcpath = optarg;
+			break;
+		case OPT_PROFILE_DIR:
+			profile_dir = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			help();
+			return SEG_EXIT_OK;
+		case 'V':
+			tool_print_version();
+			return SEG_EXIT_OK;
+		default:
+			return tool_usage_error(_("unknown option"));
+		}
+	}
+	if (optind != argc - 1)
+		return tool_usage_error(optind >= argc ? _("missing jail NAME")
+						       : _("exactly one jail NAME expected"));
+	name = argv[optind];
+	if (!role == !topology)
+		return tool_usage_error(_("give either --role ROLE or --topology FILE"));
+	if (!(ctx = tool_ctx_new(state_dir, lxcpath, profile_dir)))
+		return SEG_EXIT_FAILURE;
+	r = seg_jail_create(ctx, name, role, topology, flags, &e);
+	if (r < 0) {
+		tool_error(e, _("creating the jail failed"));
+		seg_ctx_free(ctx);
+		return SEG_EXIT_FAILURE;
+	}
+	if (!quiet && seg_jail_list(ctx, &info, NULL) == 0) {
+		for (size_t i = 0; i < seg_jail_info_count(info); i++) {
+			if (strcmp(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_NAME), name) != 0)
+				continue;
+			uint64_t base = seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_UID_BASE);
+			printf(_("%s: role %s, address %s, uids %" PRIu64 "-%" PRIu64 ", veth %s, %s\n"),
+			       name, seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_ROLE),
+			       seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_ADDRESS), base,
+			       base + seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_UID_COUNT) - 1,
+			       seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_VETH),
+			       seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_STATE));
+		}
+		seg_jail_info_free(info);
+	}
+	seg_ctx_free(ctx);
+	return SEG_EXIT_OK;
+}

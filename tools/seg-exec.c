@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* seg-exec: runs a command inside a jail, as confined as the jail itself. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+static void help(void)
+{
+	printf(_("Usage: %s [OPTION]... NAME [--] COMMAND [ARG]...\n"
+		 "Run COMMAND inside the running jail NAME with exactly the jail's confinement:\n"
+		 "its namespaces, capabilities, seccomp policy (including the layer that keeps\n"
+		 "i386 and x32 system calls out, which a bare lxc-attach lacks) and\n"
+		 "no_new_privs, with a clean environment.\n"
+		 "\n"
+		 "Options:\n"
+		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
+		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "  -h, --help               show this help and exit\n"
+		 "  -V, --version            show the version and exit\n"
+		 "\n"
+		 "Exit status: COMMAND's own status (128+N when killed by signal N);\n"
+		 "255 when COMMAND could not be run in the jail, 2 bad usage.\n"),
+	       tool_name(), "/var/lib/segregate");
+}
+
+enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	const char *state_dir = NULL, *lxcpath = NULL, *name;
+	seg_ctx *ctx;
+	seg_error *e = NULL;
+	int c, r, status = 255;
+
+	tool_init(argv[0]);
+	/* "+": options stop at NAME, the command's own options are its own */
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) >= 0) {
+		switch (c) {
+		case OPT_STATE_DIR:
+			state_dir = optarg;
+			break;
+		case OPT_LXCPATH:
+			lxcpath = optarg;
+			break;
+		case 'h':
+			help();
+			return SEG_EXIT_OK;
+		case 'V':
+			tool_print_version();
+			return SEG_EXIT_OK;
+		default:
+			return tool_usage_error(_("unknown option"));
+		}
+	}
+	if (optind >= argc)
+		return tool_usage_error(_("missing jail NAME"));
+	name = argv[optind++];
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	if (optind >= argc)
+		return tool_usage_error(_("missing COMMAND"));
+	if (!(ctx = tool_ctx_new(state_dir, lxcpath, NULL)))
+		return 255;
+	r = seg_jail_exec(ctx, name, argv + optind, &status, &e);
+	if (r < 0) {
+		tool_error(e, _("running the command failed"));
+		status = 255;
+	}
+	seg_ctx_free(ctx);
+	return status;
+}

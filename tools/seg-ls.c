@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* seg-ls: the jails segregate created, as a table or JSON. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "tool.h"
+
+static void help(void)
+{
+	printf(_("Usage: %s [OPTION]...\n"
+		 "List the jails segregate created: name, role, state, address, uid range,\n"
+		 "init pid and disk used.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -j, --json               print a JSON array instead of a table\n"
+		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
+		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "  -h, --help               show this help and exit\n"
+		 "  -V, --version            show the version and exit\n"
+		 "\n"
+		 "Exit status: 0 listed, 1 failed (unreadable registry), 2 bad usage.\n"),
+	       tool_name(), "/var/lib/segregate");
+}
+
+/* Names, roles, states and addresses are [a-zA-Z0-9.:/_-]; paths may not be. */
+static void json_str(const char *s)
+{
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void print_json(const seg_jail_info *info)
+{
+	size_t n = seg_jail_info_count(info);
+
+	printf("[");
+	for (size_t i = 0; i < n; i++) {
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_str(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_NAME));
+		printf(", \"role\": ");
+		json_str(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_ROLE));
+		printf(", \"state\": ");
+		json_str(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_STATE));
+		printf(", \"address\": ");
+		json_str(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_ADDRESS));
+		printf(", \"veth\": ");
+		json_str(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_VETH));
+		printf(", \"base\": ");
+		json_str(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_BASE));
+		printf(", \"topology\": ");
+		json_str(seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_TOPOLOGY));
+		printf(", \"index\": %" PRIu64 ", \"uid_base\": %" PRIu64 ", \"uid_count\": %" PRIu64
+		       ", \"pid\": %" PRIu64 ", \"disk_bytes\": %" PRIu64 ", \"created\": %" PRIu64
+		       "}",
+		       seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_INDEX),
+		       seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_UID_BASE),
+		       seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_UID_COUNT),
+		       seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_PID),
+		       seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_DISK),
+		       seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_CREATED));
+	}
+	printf("%s]\n", n ? "\n" : "");
+}
+
+static void print_table(const seg_jail_info *info)
+{
+	printf("%-20s %-8s %-8s %-15s %-21s %8s %8s\n", _("NAME"), _("ROLE"), _("STATE"),
+	       _("ADDRESS"), _("UIDS"), _("PID"), _("DISK"));
+	for (size_t i = 0; i < seg_jail_info_count(info); i++) {
+		uint64_t base = seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_UID_BASE);
+		uint64_t pid = seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_PID);
+		char uids[32], pidbuf[24];
+
+		snprintf(uids, sizeof(uids), "%" PRIu64 "-%" PRIu64, base,
+			 base + seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_UID_COUNT) - 1);
+		snprintf(pidbuf, sizeof(pidbuf), pid ? "%" PRIu64 : "-", pid);
+		printf("%-20s %-8s %-8s %-15s %-21s %8s %7" PRIu64 "K\n",
+		       seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_NAME),
+		       seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_ROLE),
+		       seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_STATE),
+		       seg_jail_info_get_str(info, i, SEG_JAIL_ATTR_ADDRESS), uids, pidbuf,
+		       (seg_jail_info_get_u64(info, i, SEG_JAIL_ATTR_DISK) + 1023) / 1024);
+	}
+}
+
+enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	const char *state_dir = NULL, *lxcpath = NULL;
+	bool json = false;
+	seg_ctx *ctx;
+	seg_error *e = NULL;
+	seg_jail_info *info = NULL;
+	int c, r;
+
+	tool_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) >= 0) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case OPT_STATE_DIR:
+			state_dir = optarg;
+			break;
+		case OPT_LXCPATH:
+			lxcpath = optarg;
+			break;
+		case 'h':
+			help();
+			return SEG_EXIT_OK;
+		case 'V':
+			tool_print_version();
+			return SEG_EXIT_OK;
+		default:
+			return tool_usage_error(_("unknown option"));
+		}
+	}
+	if (optind != argc)
+		return tool_usage_error(_("unexpected argument '%s'"), argv[optind]);
+	if (!(ctx = tool_ctx_new(state_dir, lxcpath, NULL)))
+		return SEG_EXIT_FAILURE;
+	r = seg_jail_list(ctx, &info, &e);
+	if (r < 0)
+		tool_error(e, _("listing the jails failed"));
+	else if (json)
+		print_json(info);
+	else
+		print_table(info);
+	seg_jail_info_free(info);
+	seg_ctx_free(ctx);
+	return r < 0 ? SEG_EXIT_FAILURE : SEG_EXIT_OK;
+}

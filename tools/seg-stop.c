@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* seg-stop: stops a jail, cleanly if its init allows, else by killing it. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tool.h"
+
+static void help(void)
+{
+	printf(_("Usage: %s [OPTION]... NAME\n"
+		 "Stop the jail NAME: ask its init to shut down (SIGPWR), wait, then kill it.\n"
+		 "Stopping a stopped jail succeeds.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -t, --timeout SECONDS    wait this long for a clean shutdown (default 5)\n"
+		 "  -k, --kill               kill at once, no clean shutdown\n"
+		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
+		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "  -h, --help               show this help and exit\n"
+		 "  -V, --version            show the version and exit\n"
+		 "\n"
+		 "Exit status: 0 stopped, 1 failed, 2 bad usage.\n"),
+	       tool_name(), "/var/lib/segregate");
+}
+
+enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "kill", no_argument, NULL, 'k' },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	const char *state_dir = NULL, *lxcpath = NULL;
+	unsigned flags = 0;
+	long timeout = 5;
+	char *end;
+	seg_ctx *ctx;
+	seg_error *e = NULL;
+	int c, r;
+
+	tool_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "t:khV", opts, NULL)) >= 0) {
+		switch (c) {
+		case 't':
+			errno = 0;
+			timeout = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || timeout < 0 || timeout > INT_MAX)
+				return tool_usage_error(_("invalid timeout '%s' (seconds, 0 or more)"),
+							optarg);
+			break;
+		case 'k':
+			flags |= SEG_JAIL_STOP_KILL;
+			break;
+		case OPT_STATE_DIR:
+			state_dir = optarg;
+			break;
+		case OPT_LXCPATH:
+			lxcpath = optarg;
+			break;
+		case 'h':
+			help();
+			return SEG_EXIT_OK;
+		case 'V':
+			tool_print_version();
+			return SEG_EXIT_OK;
+		default:
+			return tool_usage_error(_("unknown option"));
+		}
+	}
+	if (optind != argc - 1)
+		return tool_usage_error(optind >= argc ? _("missing jail NAME")
+						       : _("exactly one jail NAME expected"));
+	if (!(ctx = tool_ctx_new(state_dir, lxcpath, NULL)))
+		return SEG_EXIT_FAILURE;
+	r = seg_jail_stop(ctx, argv[optind], (int)timeout, flags, &e);
+	if (r < 0)
+		tool_error(e, _("stopping the jail failed"));
+	seg_ctx_free(ctx);
+	return r < 0 ? SEG_EXIT_FAILURE : SEG_EXIT_OK;
+}

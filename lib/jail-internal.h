@@ -4,6 +4,8 @@
 #ifndef SEG_JAIL_INTERNAL_H
 #define SEG_JAIL_INTERNAL_H
 
+#include <sys/types.h>
+
 #include <segregate/jail.h>
 
 #include "context-internal.h"
@@ -45,11 +47,13 @@ int seg_jail_check_subids(uint32_t base, uint32_t count, const char *subuid, con
 			  seg_error **err);
 
 /*
- * Network hooks, called on start (after the container runs) and on destroy
- * and failed starts.  The net module (rtnl routes, nft elements) plugs in
- * here; until then, up makes sure the host side of the veth is up.
+ * Network hooks, called on start (after the container runs, with its init
+ * pid) and on destroy and failed starts: routes, sysctls and nftables
+ * elements of the jail (lib/net.c), planned from the locked registry.
  */
-int seg_jail_net_up(const seg_ctx *ctx, const seg_registry_entry *e, seg_error **err);
-int seg_jail_net_down(const seg_ctx *ctx, const seg_registry_entry *e, seg_error **err);
+int seg_jail_net_up(const seg_ctx *ctx, const seg_registry *reg, const seg_registry_entry *e,
+		    pid_t init_pid, seg_error **err);
+int seg_jail_net_down(const seg_ctx *ctx, const seg_registry *reg, const seg_registry_entry *e,
+		      seg_error **err);
 
 #endif

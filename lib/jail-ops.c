@@ -16,6 +16,7 @@
 #include "failpoint.h"
 #include "jail-internal.h"
 #include "jail-lxc.h"
+#include "net.h"
 #include "render.h"
 #include "tree.h"
 
@@ -158,40 +159,39 @@ int seg_jail_check_owned(const seg_ctx *ctx, const seg_registry *reg, const char
 	return 0;
 }
 
-int seg_jail_net_up(const seg_ctx *ctx, const seg_registry_entry *e, seg_error **err)
+/*
+ * The jail's network (lib/net.c): host route in table local and sysctls on
+ * its veth, its /32 routes inside (setns into its init's namespace), its
+ * nftables elements.  The plan is the registry's jails with the flows of the
+ * jail's topology, built from the registry the caller holds locked.
+ */
+int seg_jail_net_up(const seg_ctx *ctx, const seg_registry *reg, const seg_registry_entry *e,
+		    pid_t init_pid, seg_error **err)
 {
-	/* Hook for the net module (issue 5): host route in table local and the
-	 * jail's nftables elements go here.  Until then: the host side up. */
-	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = {};
+	_cleanup_(seg_plan_freep) seg_plan *plan = NULL;
+	const seg_plan_jail *pj;
+	int r;
 
-	if (s < 0)
-		return seg_error_set(err, errno, "socket: %m");
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", e->veth);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
-		if (errno == ENODEV) /* it dies with the jail's network namespace */
-			return seg_error_set(err, ECHILD,
-					     "host side veth %s of jail '%s' is gone: the jail "
-					     "stopped (its init exited?)",
-					     e->veth, e->name);
-		return seg_error_set(err, errno, "host side veth %s of jail '%s': %m", e->veth,
+	if ((r = seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)) < 0)
+		return r;
+	if (!(pj = seg_plan_find_jail(plan, e->name)))
+		return seg_error_set(err, ENOENT, "jail '%s' is missing from its network plan",
 				     e->name);
-	}
-	if (ifr.ifr_flags & IFF_UP)
-		return 0;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		return seg_error_set(err, errno, "bringing %s up: %m", e->veth);
-	seg_debug(ctx, "brought %s up", e->veth);
-	return 0;
+	return seg_net_jail_up(ctx, plan, pj, init_pid, err);
 }
 
-int seg_jail_net_down(const seg_ctx *ctx, const seg_registry_entry *e, seg_error **err)
+int seg_jail_net_down(const seg_ctx *ctx, const seg_registry *reg, const seg_registry_entry *e,
+		      seg_error **err)
 {
-	/* Hook for the net module (issue 5): remove the host route and the
-	 * jail's nftables elements.  The veth itself dies with the jail's netns. */
-	seg_debug(ctx, "network of %s released", e->name);
-	return 0;
+	_cleanup_(seg_plan_freep) seg_plan *plan = NULL;
+	const seg_plan_jail *pj;
+	int r;
+
+	if ((r = seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)) < 0)
+		return r;
+	if (!(pj = seg_plan_find_jail(plan, e->name)))
+		return 0; /* never connected */
+	return seg_net_jail_down(ctx, plan, pj, err);
 }
 
 int seg_jail_remove_locked(const seg_ctx *ctx, seg_registry *reg, const char *name,
@@ -316,6 +316,7 @@ int seg_jail_start_locked(const seg_ctx *ctx, seg_registry *reg, const char *nam
 {
 	const seg_registry_entry *e;
 	char state[16];
+	pid_t pid = 0;
 	int r;
 
 	if ((r = seg_jail_check_owned(ctx, reg, name, err)) < 0)
@@ -332,13 +333,14 @@ int seg_jail_start_locked(const seg_ctx *ctx, seg_registry *reg, const char *nam
 	if ((r = seg_lxc_start(ctx, name, seg_seccomp_apply_compat_block, err)) < 0 || (r = seg_failpoint("start-lxc", err)) < 0 ||
 	    (r = seg_lxc_wait(ctx, name, "RUNNING", SEG_JAIL_START_TIMEOUT, err)) < 0 ||
 	    (r = seg_failpoint("start-running", err)) < 0 || (r = still_running(ctx, name, err)) < 0 ||
-	    (r = seg_jail_net_up(ctx, e, err)) < 0 || (r = seg_failpoint("start-net", err)) < 0 ||
+	    (r = seg_lxc_status(ctx, name, state, &pid, err)) < 0 ||
+	    (r = seg_jail_net_up(ctx, reg, e, pid, err)) < 0 || (r = seg_failpoint("start-net", err)) < 0 ||
 	    (r = still_running(ctx, name, err)) < 0)
 		goto fail;
 	seg_info(ctx, "started jail %s", name);
 	return 0;
 fail:
-	seg_jail_net_down(ctx, e, NULL);
+	seg_jail_net_down(ctx, reg, e, NULL);
 	if (seg_lxc_stop(ctx, name, 0, NULL) < 0)
 		seg_warn(ctx, "could not stop %s after a failed start", name);
 	return seg_error_wrap(err, r, "starting jail '%s'", name);
@@ -405,7 +407,7 @@ SEG_PUBLIC int seg_jail_destroy(const seg_ctx *ctx, const char *name, unsigned f
 			return seg_error_wrap(err, r, "destroying jail '%s'", name);
 	}
 	e = seg_registry_find(reg, name);
-	if ((r = seg_jail_net_down(ctx, e, err)) < 0 ||
+	if ((r = seg_jail_net_down(ctx, reg, e, err)) < 0 ||
 	    (r = seg_jail_remove_locked(ctx, reg, name, err)) < 0)
 		return seg_error_wrap(err, r, "destroying jail '%s'", name);
 	seg_info(ctx, "destroyed jail %s", name);

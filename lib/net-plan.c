@@ -93,17 +93,16 @@ static int plan_from_registry(const seg_registry *reg, seg_plan **ret, seg_error
 	return 0;
 }
 
-int seg_net_plan_load(const seg_ctx *ctx, const char *topology, seg_plan **ret, seg_error **err)
+int seg_net_plan_from_registry(const seg_ctx *ctx, const seg_registry *reg, const char *topology,
+			       seg_plan **ret, seg_error **err)
 {
-	_cleanup_(seg_registry_freep) seg_registry *reg = NULL;
 	_cleanup_(seg_topology_freep) seg_topology *topo = NULL;
 	_cleanup_(seg_plan_freep) seg_plan *p = NULL;
 	_cleanup_free_ seg_alloc *allocs = NULL;
 	size_t n_allocs = 0;
 	int r;
 
-	if ((r = seg_registry_open(ctx, SEG_REGISTRY_SHARED, &reg, err)) < 0 ||
-	    (r = seg_registry_allocs(reg, &allocs, &n_allocs, err)) < 0)
+	if ((r = seg_registry_allocs(reg, &allocs, &n_allocs, err)) < 0)
 		return r;
 	if (!topology)
 		/* the topology the jails were created from, if they agree on one */
@@ -128,4 +127,14 @@ int seg_net_plan_load(const seg_ctx *ctx, const char *topology, seg_plan **ret, 
 		return topology ? seg_error_wrap(err, r, "topology %s", topology) : r;
 	*ret = TAKE_PTR(p);
 	return 0;
+}
+
+int seg_net_plan_load(const seg_ctx *ctx, const char *topology, seg_plan **ret, seg_error **err)
+{
+	_cleanup_(seg_registry_freep) seg_registry *reg = NULL;
+	int r;
+
+	if ((r = seg_registry_open(ctx, SEG_REGISTRY_SHARED, &reg, err)) < 0)
+		return r;
+	return seg_net_plan_from_registry(ctx, reg, topology, ret, err);
 }

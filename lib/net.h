@@ -14,6 +14,7 @@
 
 #include "error-internal.h"
 #include "plan.h"
+#include "registry.h"
 
 /*
  * seg_net_jail_up - after LXC started the jail (its veth exists, its init
@@ -50,6 +51,10 @@ int seg_net_flow(const seg_ctx *ctx, const seg_plan *plan, const char *from, con
  * with every flow that names them.
  */
 int seg_net_plan_load(const seg_ctx *ctx, const char *topology, seg_plan **ret, seg_error **err);
+
+/* As seg_net_plan_load, from a registry the caller has open (and locked). */
+int seg_net_plan_from_registry(const seg_ctx *ctx, const seg_registry *reg, const char *topology,
+			       seg_plan **ret, seg_error **err);
 
 /* route_localnet=1 and forwarding=1 on the uplink carrying ingress/egress. */
 int seg_net_uplink(const seg_ctx *ctx, const char *ifname, seg_error **err);

@@ -39,6 +39,10 @@ int seg_jail_remove_locked(const seg_ctx *ctx, seg_registry *reg, const char *na
 			   seg_error **err);
 
 /* 0 if NAME is in reg and LXCPATH/NAME/config carries our marker; -ENOENT, -EPERM. */
+/* seg_jail_destroy with the registry already held exclusively. */
+int seg_jail_destroy_locked(const seg_ctx *ctx, seg_registry *reg, const char *name,
+			    unsigned flags, seg_error **err);
+
 int seg_jail_check_owned(const seg_ctx *ctx, const seg_registry *reg, const char *name,
 			 seg_error **err);
 

@@ -377,19 +377,14 @@ SEG_PUBLIC int seg_jail_stop(const seg_ctx *ctx, const char *name, int timeout, 
 	return 0;
 }
 
-SEG_PUBLIC int seg_jail_destroy(const seg_ctx *ctx, const char *name, unsigned flags,
-				seg_error **err)
+int seg_jail_destroy_locked(const seg_ctx *ctx, seg_registry *reg, const char *name,
+			    unsigned flags, seg_error **err)
 {
-	_cleanup_(seg_registry_freep) seg_registry *reg = NULL;
 	_cleanup_error_ seg_error *owned = NULL;
 	const seg_registry_entry *e;
 	char state[16] = "STOPPED";
 	int r;
 
-	if (!ctx || !name)
-		return seg_error_set(err, EINVAL, "seg_jail_destroy: ctx and name are required");
-	if ((r = seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE, &reg, err)) < 0)
-		return r;
 	r = seg_jail_check_owned(ctx, reg, name, &owned);
 	/* a registered jail whose directory vanished (crash) can still be cleaned up */
 	if (r < 0 && !(r == -ENOENT && seg_registry_find(reg, name))) {
@@ -412,4 +407,17 @@ SEG_PUBLIC int seg_jail_destroy(const seg_ctx *ctx, const char *name, unsigned f
 		return seg_error_wrap(err, r, "destroying jail '%s'", name);
 	seg_info(ctx, "destroyed jail %s", name);
 	return 0;
+}
+
+SEG_PUBLIC int seg_jail_destroy(const seg_ctx *ctx, const char *name, unsigned flags,
+				seg_error **err)
+{
+	_cleanup_(seg_registry_freep) seg_registry *reg = NULL;
+	int r;
+
+	if (!ctx || !name)
+		return seg_error_set(err, EINVAL, "seg_jail_destroy: ctx and name are required");
+	if ((r = seg_registry_open(ctx, SEG_REGISTRY_EXCLUSIVE, &reg, err)) < 0)
+		return r;
+	return seg_jail_destroy_locked(ctx, reg, name, flags, err);
 }

@@ -129,6 +129,12 @@ static int skel_current(session *s, const char *table, const seg_nft_skel *skel,
 
 int seg_nft_apply(const char *table, const seg_plan *plan, size_t *ret_changes, seg_error **err)
 {
+	return seg_nft_sync(table, plan, true, ret_changes, err);
+}
+
+int seg_nft_sync(const char *table, const seg_plan *plan, bool commit, size_t *ret_changes,
+		 seg_error **err)
+{
 	_cleanup_(session_done) session s = {};
 	_cleanup_(seg_nft_skel_freep) seg_nft_skel *skel = NULL;
 	_cleanup_(seg_nft_batch_freep) seg_nft_batch *b = NULL;
@@ -165,7 +171,7 @@ int seg_nft_apply(const char *table, const seg_plan *plan, size_t *ret_changes, 
 		    (r = seg_nft_batch_add_elems(b, table, &want, NFT_MSG_NEWSETELEM)) < 0)
 			return seg_error_set(err, ENOMEM, "out of memory");
 	}
-	if ((r = seg_nft_batch_commit(s.nl, b, err)) < 0)
+	if (commit && (r = seg_nft_batch_commit(s.nl, b, err)) < 0)
 		return seg_error_wrap(err, r, "applying table inet %s", table);
 	if (ret_changes)
 		*ret_changes = current ? add.n + del.n : seg_nft_batch_count(b);

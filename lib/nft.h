@@ -197,6 +197,9 @@ int seg_nft_batch_commit(seg_nft_nl *nl, seg_nft_batch *b, seg_error **err);
  * only the differing elements move.  Nothing is sent when nothing
  * differs.  *ret_changes (optional) = messages' worth of changes. */
 int seg_nft_apply(const char *table, const seg_plan *plan, size_t *ret_changes, seg_error **err);
+/* As seg_nft_apply; with commit false only counts what would change (dry run). */
+int seg_nft_sync(const char *table, const seg_plan *plan, bool commit, size_t *ret_changes,
+		 seg_error **err);
 /* Adds (up) or removes (down) the elements of one jail, in one batch; up
  * applies the whole plan first when the table does not exist yet. */
 int seg_nft_jail(const char *table, const seg_plan *plan, const seg_plan_jail *jail, bool up,

@@ -9,5 +9,6 @@
 #include <segregate/profile.h>
 #include <segregate/jail.h>
 #include <segregate/net.h>
+#include <segregate/apply.h>
 
 #endif

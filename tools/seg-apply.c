@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* seg-apply: makes the host match a topology file, declaratively. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tool.h"
+
+static void help(void)
+{
+	printf(_("Usage: %s [OPTION]... TOPOLOGY.yaml\n"
+		 "Make the host match TOPOLOGY: create the jails it declares that are missing,\n"
+		 "start those that are stopped, and sync the firewall with its flows (element\n"
+		 "changes in one nftables transaction). Running it again changes nothing.\n"
+		 "Jails not made from TOPOLOGY are never touched.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -n, --dry-run            print what would change, change nothing\n"
+		 "      --down               stop and remove every jail TOPOLOGY declares\n"
+		 "      --prune              remove jails made from TOPOLOGY that it no longer\n"
+		 "                           declares\n"
+		 "      --recreate           recreate jails whose rendered config changed (a new\n"
+		 "                           role, limits, mounts, init); without it they are\n"
+		 "                           reported and kept as they are\n"
+		 "      --no-start           create jails but do not start them\n"
+		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
+		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "      --profile-dir DIR    role profiles below DIR/roles\n"
+		 "  -q, --quiet              print only errors\n"
+		 "  -h, --help               show this help and exit\n"
+		 "  -V, --version            show the version and exit\n"
+		 "\n"
+		 "Exit status: 0 done (or nothing to do), 1 failed (the failed step was rolled\n"
+		 "back; earlier steps stay done and a re-run continues), 2 bad usage.\n"),
+	       tool_name(), "/var/lib/segregate");
+}
+
+static const char *step_text(seg_apply_step s, bool dry)
+{
+	switch (s) {
+	case SEG_APPLY_STEP_CREATE:
+		return dry ? _("would create") : _("created");
+	case SEG_APPLY_STEP_START:
+		return dry ? _("would start") : _("started");
+	case SEG_APPLY_STEP_DESTROY:
+		return dry ? _("would destroy") : _("destroyed");
+	case SEG_APPLY_STEP_RECREATE:
+		return dry ? _("would recreate") : _("recreated");
+	case SEG_APPLY_STEP_UNCHANGED:
+		return _("unchanged");
+	case SEG_APPLY_STEP_CHANGED:
+		return _("changed, kept");
+	case SEG_APPLY_STEP_UNDECLARED:
+		return _("undeclared, kept");
+	case SEG_APPLY_STEP_NETWORK:
+		return dry ? _("would change") : _("changed");
+	case SEG_APPLY_STEP_FAILED:
+		return _("FAILED");
+	}
+	return "?";
+}
+
+struct out {
+	bool dry, quiet;
+};
+
+static void progress(void *userdata, const char *jail, seg_apply_step step, const char *detail)
+{
+	const struct out *o = userdata;
+
+	if (o->quiet && step != SEG_APPLY_STEP_FAILED)
+		return;
+	printf("  %-20s %-16s %s\n", jail ? jail : _("(network)"), step_text(step, o->dry),
+	       detail ? detail : "");
+	fflush(stdout);
+}
+
+enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH, OPT_PROFILE_DIR, OPT_DOWN, OPT_PRUNE, OPT_RECREATE,
+       OPT_NO_START };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "down", no_argument, NULL, OPT_DOWN },
+		{ "prune", no_argument, NULL, OPT_PRUNE },
+		{ "recreate", no_argument, NULL, OPT_RECREATE },
+		{ "no-start", no_argument, NULL, OPT_NO_START },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
+		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	const char *state_dir = NULL, *lxcpath = NULL, *profile_dir = NULL;
+	struct out o = {};
+	unsigned flags = 0, changes = 0;
+	seg_ctx *ctx;
+	seg_error *e = NULL;
+	int c, r;
+
+	tool_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "nqhV", opts, NULL)) >= 0) {
+		switch (c) {
+		case 'n':
+			flags |= SEG_APPLY_DRY_RUN;
+			break;
+		case OPT_DOWN:
+			flags |= SEG_APPLY_DOWN;
+			break;
+		case OPT_PRUNE:
+			flags |= SEG_APPLY_PRUNE;
+			break;
+		case OPT_RECREATE:
+			flags |= SEG_APPLY_RECREATE;
+			break;
+		case OPT_NO_START:
+			flags |= SEG_APPLY_NO_START;
+			break;
+		case OPT_STATE_DIR:
+			state_dir = optarg;
+			break;
+		case OPT_LXCPATH:
+			lxcpath = optarg;
+			break;
+		case OPT_PROFILE_DIR:
+			profile_dir = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'h':
+			help();
+			return SEG_EXIT_OK;
+		case 'V':
+			tool_print_version();
+			return SEG_EXIT_OK;
+		default:
+			return tool_usage_error(_("unknown option"));
+		}
+	}
+	if (optind != argc - 1)
+		return tool_usage_error(optind >= argc ? _("missing TOPOLOGY file")
+						       : _("exactly one TOPOLOGY file expected"));
+	if ((flags & SEG_APPLY_DOWN) && (flags & (SEG_APPLY_PRUNE | SEG_APPLY_RECREATE)))
+		return tool_usage_error(_("--down takes neither --prune nor --recreate"));
+	o.dry = flags & SEG_APPLY_DRY_RUN;
+	if (!(ctx = tool_ctx_new(state_dir, lxcpath, profile_dir)))
+		return SEG_EXIT_FAILURE;
+	if (!o.quiet)
+		printf(o.dry ? _("%s (dry run, nothing changes):\n") : _("%s:\n"), argv[optind]);
+	r = seg_apply(ctx, argv[optind], flags, progress, &o, &changes, &e);
+	if (r < 0)
+		tool_error(e, _("applying the topology failed"));
+	else if (!o.quiet && changes == 0)
+		printf(_("nothing to do: the host already matches %s\n"), argv[optind]);
+	else if (!o.quiet)
+		printf(o.dry ? _("%u change(s) pending\n") : _("%u change(s) applied\n"), changes);
+	seg_ctx_free(ctx);
+	return r < 0 ? SEG_EXIT_FAILURE : SEG_EXIT_OK;
+}

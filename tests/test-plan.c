@@ -94,7 +94,13 @@ static void test_example(seg_ctx *ctx)
 			any_syslog++;
 	is_int(any_syslog, 6, "'*' -> syslog expands to the six other jails");
 	is_int(p->n_ingress, 2, "two ingress rules");
-	is_int(p->n_egress, 4, "four egress rules");
+	is_int(p->n_egress, 3, "three egress rules");
+	{
+		bool only_proxy = true;
+		for (size_t i = 0; i < p->n_egress; i++)
+			only_proxy &= strcmp(p->jails[p->egress[i].from].name, "proxy") == 0;
+		ok(only_proxy, "only the proxy goes out");
+	}
 
 	/* existing allocations keep their index; unknown ones stay reserved */
 	ok(seg_plan_build(ctx, t, allocs, 3, &p2, &e) == 0, "plan with a registry");

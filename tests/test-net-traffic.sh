@@ -35,7 +35,10 @@ newns() {
 }
 in_ns() { p=$1; shift; nsenter -t "$p" -n "$@"; }
 listen() { # PID ADDR PORT
-	in_ns "$1" nc -lk "$2" "$3" >/dev/null 2>&1 &
+	# nsenter execs nc: $! is the listener itself, so cleanup can kill it
+	# (a backgrounded shell function would leave nc orphaned in a netns
+	# segt-cleanup does not know about)
+	nsenter -t "$1" -n nc -lk "$2" "$3" >/dev/null 2>&1 &
 	pids="$pids $!"
 }
 conn() { # PID ADDR PORT [SRC]: 0 if a TCP connection is accepted

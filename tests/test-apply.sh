@@ -42,6 +42,14 @@ echo "$out" | grep -q '(network) *would change *[0-9]* element changes'; t $? "d
 t $([ -z "$(ls -A "$P")" ] && ! nft list table inet segregate >/dev/null 2>&1 && echo 0 || echo 1) "dry run made no jail and no table"
 t $([ ! -s "$R" ] || [ "$(grep -c '^jail ' "$R")" = 0 ] && echo 0 || echo 1) "dry run registered nothing"
 
+# a step that fails is rolled back and reported with the jail and the reason
+out=$(SEGREGATE_FAILPOINT=start-net "$T/seg-apply" "$topo" 2>&1); r=$?
+t $([ $r = 1 ] && echo 0 || echo 1) "a failing start: exit 1"
+echo "$out" | grep -q "^  waf *FAILED *starting jail 'waf': failpoint 'start-net' triggered (SEGREGATE_FAILPOINT)"; t $? "the failed jail and the reason are reported"
+diag "$out"
+t $([ -z "$(ls -A "$P")" ] && [ "$(grep -c '^jail ' "$R" 2>/dev/null)" = 0 ] && echo 0 || echo 1) "the failed create left no directory and no registry entry"
+t $([ "$(ip -o link | grep -vc ' lo:')" = 0 ] && echo 0 || echo 1) "and no veth"
+
 # up
 out=$("$T/seg-apply" "$topo" 2>&1); r=$?; t $r "seg-apply up"
 diag "$out"

@@ -75,7 +75,7 @@ static void progress(void *userdata, const char *jail, seg_apply_step step, cons
 	fflush(stdout);
 }
 
-enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH, OPT_PROFILE_DIR, OPT_DOWN, OPT_PRUNE, OPT_RECREATE,
+enum { OPT_DOWN, OPT_PRUNE, OPT_RECREATE,
        OPT_NO_START };
 
 int main(int argc, char **argv)
@@ -86,15 +86,11 @@ int main(int argc, char **argv)
 		{ "prune", no_argument, NULL, OPT_PRUNE },
 		{ "recreate", no_argument, NULL, OPT_RECREATE },
 		{ "no-start", no_argument, NULL, OPT_NO_START },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
-		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_COMMON_OPTIONS,
 		{}
 	};
-	const char *state_dir = NULL, *lxcpath = NULL, *profile_dir = NULL;
+	tool_paths paths = {};
 	struct out o = {};
 	unsigned flags = 0, changes = 0;
 	seg_ctx *ctx;
@@ -119,26 +115,12 @@ int main(int argc, char **argv)
 		case OPT_NO_START:
 			flags |= SEG_APPLY_NO_START;
 			break;
-		case OPT_STATE_DIR:
-			state_dir = optarg;
-			break;
-		case OPT_LXCPATH:
-			lxcpath = optarg;
-			break;
-		case OPT_PROFILE_DIR:
-			profile_dir = optarg;
-			break;
 		case 'q':
 			o.quiet = true;
 			break;
-		case 'h':
-			help();
-			return SEG_EXIT_OK;
-		case 'V':
-			tool_print_version();
-			return SEG_EXIT_OK;
 		default:
-			return tool_usage_error(_("unknown option"));
+			if ((r = tool_common_option(c, optarg, &paths, help)) != TOOL_CONTINUE)
+				return r;
 		}
 	}
 	if (optind != argc - 1)
@@ -147,7 +129,7 @@ int main(int argc, char **argv)
 	if ((flags & SEG_APPLY_DOWN) && (flags & (SEG_APPLY_PRUNE | SEG_APPLY_RECREATE)))
 		return tool_usage_error(_("--down takes neither --prune nor --recreate"));
 	o.dry = flags & SEG_APPLY_DRY_RUN;
-	if (!(ctx = tool_ctx_new(state_dir, lxcpath, profile_dir)))
+	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
 	if (!o.quiet)
 		printf(o.dry ? _("%s (dry run, nothing changes):\n") : _("%s:\n"), argv[optind]);

@@ -30,24 +30,18 @@ static void help(void)
 	       tool_name(), "/var/lib/segregate");
 }
 
-enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH, OPT_PROFILE_DIR };
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "role", required_argument, NULL, 'r' },
 		{ "topology", required_argument, NULL, 't' },
 		{ "start", no_argument, NULL, 's' },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
-		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_COMMON_OPTIONS,
 		{}
 	};
-	const char *role = NULL, *topology = NULL, *state_dir = NULL, *lxcpath = NULL,
-		   *profile_dir = NULL, *name;
+	const char *role = NULL, *topology = NULL, *name;
+	tool_paths paths = {};
 	unsigned flags = 0;
 	bool quiet = false;
 	seg_ctx *ctx;
@@ -67,26 +61,12 @@ int main(int argc, char **argv)
 		case 's':
 			flags |= SEG_JAIL_CREATE_START;
 			break;
-		case OPT_STATE_DIR:
-			state_dir = optarg;
-			break;
-		case OPT_LXCPATH:
-			lxcpath = optarg;
-			break;
-		case OPT_PROFILE_DIR:
-			profile_dir = optarg;
-			break;
 		case 'q':
 			quiet = true;
 			break;
-		case 'h':
-			help();
-			return SEG_EXIT_OK;
-		case 'V':
-			tool_print_version();
-			return SEG_EXIT_OK;
 		default:
-			return tool_usage_error(_("unknown option"));
+			if ((r = tool_common_option(c, optarg, &paths, help)) != TOOL_CONTINUE)
+				return r;
 		}
 	}
 	if (optind != argc - 1)
@@ -95,7 +75,7 @@ int main(int argc, char **argv)
 	name = argv[optind];
 	if (!role == !topology)
 		return tool_usage_error(_("give either --role ROLE or --topology FILE"));
-	if (!(ctx = tool_ctx_new(state_dir, lxcpath, profile_dir)))
+	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
 	r = seg_jail_create(ctx, name, role, topology, flags, &e);
 	if (r < 0) {

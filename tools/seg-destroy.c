@@ -16,6 +16,7 @@ static void help(void)
 		 "  -f, --force              stop the jail first if it runs\n"
 		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
 		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
 		 "\n"
@@ -23,19 +24,14 @@ static void help(void)
 	       tool_name(), "/var/lib/segregate");
 }
 
-enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH };
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_COMMON_OPTIONS,
 		{}
 	};
-	const char *state_dir = NULL, *lxcpath = NULL;
+	tool_paths paths = {};
 	unsigned flags = 0;
 	seg_ctx *ctx;
 	seg_error *e = NULL;
@@ -47,26 +43,15 @@ int main(int argc, char **argv)
 		case 'f':
 			flags |= SEG_JAIL_DESTROY_FORCE;
 			break;
-		case OPT_STATE_DIR:
-			state_dir = optarg;
-			break;
-		case OPT_LXCPATH:
-			lxcpath = optarg;
-			break;
-		case 'h':
-			help();
-			return SEG_EXIT_OK;
-		case 'V':
-			tool_print_version();
-			return SEG_EXIT_OK;
 		default:
-			return tool_usage_error(_("unknown option"));
+			if ((r = tool_common_option(c, optarg, &paths, help)) != TOOL_CONTINUE)
+				return r;
 		}
 	}
 	if (optind != argc - 1)
 		return tool_usage_error(optind >= argc ? _("missing jail NAME")
 						       : _("exactly one jail NAME expected"));
-	if (!(ctx = tool_ctx_new(state_dir, lxcpath, NULL)))
+	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
 	r = seg_jail_destroy(ctx, argv[optind], flags, &e);
 	if (r < 0)

@@ -17,6 +17,7 @@ static void help(void)
 		 "Options:\n"
 		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
 		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
 		 "\n"
@@ -25,18 +26,14 @@ static void help(void)
 	       tool_name(), "/var/lib/segregate");
 }
 
-enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH };
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_COMMON_OPTIONS,
 		{}
 	};
-	const char *state_dir = NULL, *lxcpath = NULL, *name;
+	tool_paths paths = {};
+	const char *name;
 	seg_ctx *ctx;
 	seg_error *e = NULL;
 	int c, r, status = 255;
@@ -45,20 +42,9 @@ int main(int argc, char **argv)
 	/* "+": options stop at NAME, the command's own options are its own */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) >= 0) {
 		switch (c) {
-		case OPT_STATE_DIR:
-			state_dir = optarg;
-			break;
-		case OPT_LXCPATH:
-			lxcpath = optarg;
-			break;
-		case 'h':
-			help();
-			return SEG_EXIT_OK;
-		case 'V':
-			tool_print_version();
-			return SEG_EXIT_OK;
 		default:
-			return tool_usage_error(_("unknown option"));
+			if ((r = tool_common_option(c, optarg, &paths, help)) != TOOL_CONTINUE)
+				return r;
 		}
 	}
 	if (optind >= argc)
@@ -68,7 +54,7 @@ int main(int argc, char **argv)
 		optind++;
 	if (optind >= argc)
 		return tool_usage_error(_("missing COMMAND"));
-	if (!(ctx = tool_ctx_new(state_dir, lxcpath, NULL)))
+	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return 255;
 	r = seg_jail_exec(ctx, name, argv + optind, &status, &e);
 	if (r < 0) {

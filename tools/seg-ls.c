@@ -17,6 +17,7 @@ static void help(void)
 		 "  -j, --json               print a JSON array instead of a table\n"
 		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
 		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
 		 "\n"
@@ -98,19 +99,14 @@ static void print_table(const seg_jail_info *info)
 	}
 }
 
-enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH };
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_COMMON_OPTIONS,
 		{}
 	};
-	const char *state_dir = NULL, *lxcpath = NULL;
+	tool_paths paths = {};
 	bool json = false;
 	seg_ctx *ctx;
 	seg_error *e = NULL;
@@ -123,25 +119,14 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case OPT_STATE_DIR:
-			state_dir = optarg;
-			break;
-		case OPT_LXCPATH:
-			lxcpath = optarg;
-			break;
-		case 'h':
-			help();
-			return SEG_EXIT_OK;
-		case 'V':
-			tool_print_version();
-			return SEG_EXIT_OK;
 		default:
-			return tool_usage_error(_("unknown option"));
+			if ((r = tool_common_option(c, optarg, &paths, help)) != TOOL_CONTINUE)
+				return r;
 		}
 	}
 	if (optind != argc)
 		return tool_usage_error(_("unexpected argument '%s'"), argv[optind]);
-	if (!(ctx = tool_ctx_new(state_dir, lxcpath, NULL)))
+	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
 	r = seg_jail_list(ctx, &info, &e);
 	if (r < 0)

@@ -29,6 +29,7 @@ static void help(void)
 		 "      --json               one JSON object per probe, in an array\n"
 		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
 		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
 		 "\n"
@@ -123,7 +124,7 @@ static void print_json(const seg_reach *r)
 	printf("\n]\n");
 }
 
-enum { OPT_STATE_DIR = 0x100, OPT_LXCPATH, OPT_TOPOLOGY, OPT_OUTSIDE, OPT_HOST_PORT, OPT_TIMEOUT,
+enum { OPT_TOPOLOGY, OPT_OUTSIDE, OPT_HOST_PORT, OPT_TIMEOUT,
        OPT_JSON };
 
 int main(int argc, char **argv)
@@ -134,13 +135,11 @@ int main(int argc, char **argv)
 		{ "host-port", required_argument, NULL, OPT_HOST_PORT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "json", no_argument, NULL, OPT_JSON },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "lxcpath", required_argument, NULL, OPT_LXCPATH },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_COMMON_OPTIONS,
 		{}
 	};
-	const char *state_dir = NULL, *lxcpath = NULL, *topology = NULL;
+	tool_paths paths = {};
+	const char *topology = NULL;
 	uint16_t host_ports[32];
 	seg_reach_opts o = { .host_ports = host_ports };
 	_cleanup_(seg_reach_freep) seg_reach *r = NULL;
@@ -181,25 +180,14 @@ int main(int argc, char **argv)
 		case OPT_JSON:
 			json = true;
 			break;
-		case OPT_STATE_DIR:
-			state_dir = optarg;
-			break;
-		case OPT_LXCPATH:
-			lxcpath = optarg;
-			break;
-		case 'h':
-			help();
-			return SEG_EXIT_OK;
-		case 'V':
-			tool_print_version();
-			return SEG_EXIT_OK;
 		default:
-			return tool_usage_error(_("unknown option"));
+			if ((ret = tool_common_option(c, optarg, &paths, help)) != TOOL_CONTINUE)
+				return ret;
 		}
 	}
 	if (optind != argc)
 		return tool_usage_error(_("unexpected argument '%s'"), argv[optind]);
-	if (!(ctx = tool_ctx_new(state_dir, lxcpath, NULL)))
+	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
 	ret = seg_reach_measure(ctx, topology, &o, &r, &e);
 	seg_ctx_free(ctx);

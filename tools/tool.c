@@ -84,3 +84,26 @@ seg_ctx *tool_ctx_new(const char *state_dir, const char *lxcpath, const char *pr
 	}
 	return ctx;
 }
+
+int tool_common_option(int c, const char *arg, tool_paths *paths, void (*help)(void))
+{
+	switch (c) {
+	case TOOL_OPT_STATE_DIR:
+		paths->state_dir = arg;
+		return TOOL_CONTINUE;
+	case TOOL_OPT_LXCPATH:
+		paths->lxcpath = arg;
+		return TOOL_CONTINUE;
+	case TOOL_OPT_PROFILE_DIR:
+		paths->profile_dir = arg;
+		return TOOL_CONTINUE;
+	case 'h':
+		help();
+		return SEG_EXIT_OK;
+	case 'V':
+		tool_print_version();
+		return SEG_EXIT_OK;
+	default:
+		return tool_usage_error(_("unknown option"));
+	}
+}

@@ -3,6 +3,7 @@
 #ifndef SEG_TOOL_H
 #define SEG_TOOL_H
 
+#include <getopt.h>
 #include <libintl.h>
 #include <segregate/segregate.h>
 
@@ -29,6 +30,33 @@ void tool_error(seg_error *e, const char *fallback);
 int tool_usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void tool_print_version(void);
 
+/* The options every jail tool shares: put TOOL_COMMON_OPTIONS at the end
+ * of the getopt_long table (before {}) and "hV" in the short options, and
+ * hand every option the tool does not handle itself to tool_common_option. */
+enum {
+	TOOL_OPT_STATE_DIR = 0x1000,
+	TOOL_OPT_LXCPATH,
+	TOOL_OPT_PROFILE_DIR,
+};
+#define TOOL_COMMON_OPTIONS                                                                        \
+	{ "state-dir", required_argument, NULL, TOOL_OPT_STATE_DIR },                              \
+	{ "lxcpath", required_argument, NULL, TOOL_OPT_LXCPATH },                                  \
+	{ "profile-dir", required_argument, NULL, TOOL_OPT_PROFILE_DIR },                          \
+	{ "help", no_argument, NULL, 'h' },                                                        \
+	{ "version", no_argument, NULL, 'V' }
+
+typedef struct tool_paths {
+	const char *state_dir, *lxcpath, *profile_dir;
+} tool_paths;
+
+#define TOOL_CONTINUE (-1)
+/*
+ * Handles a shared option (paths, --help, --version) or an unknown one.
+ * Returns TOOL_CONTINUE to go on parsing, else the exit status to return at
+ * once: 0 after --help/--version, SEG_EXIT_USAGE for an unknown option.
+ */
+int tool_common_option(int c, const char *arg, tool_paths *paths, void (*help)(void));
+
 /*
  * Creates the context every tool works in: --state-dir / --lxcpath /
  * --profile-dir values if given (may be NULL), else SEGREGATE_STATE_DIR,
@@ -36,5 +64,9 @@ void tool_print_version(void);
  * library defaults.  Prints the error and returns NULL on failure.
  */
 seg_ctx *tool_ctx_new(const char *state_dir, const char *lxcpath, const char *profile_dir);
+static inline seg_ctx *tool_ctx_new_paths(const tool_paths *p)
+{
+	return tool_ctx_new(p->state_dir, p->lxcpath, p->profile_dir);
+}
 
 #endif

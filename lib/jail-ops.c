@@ -172,7 +172,9 @@ int seg_jail_net_up(const seg_ctx *ctx, const seg_registry *reg, const seg_regis
 	const seg_plan_jail *pj;
 	int r;
 
-	if ((r = seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)) < 0)
+	/* a jail made with --role has no flows: its addresses are all it needs */
+	if ((r = e->topology ? seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)
+			     : seg_net_plan_addresses(reg, &plan, err)) < 0)
 		return r;
 	if (!(pj = seg_plan_find_jail(plan, e->name)))
 		return seg_error_set(err, ENOENT, "jail '%s' is missing from its network plan",
@@ -187,7 +189,8 @@ int seg_jail_net_down(const seg_ctx *ctx, const seg_registry *reg, const seg_reg
 	const seg_plan_jail *pj;
 	int r;
 
-	if ((r = seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)) < 0)
+	if ((r = e->topology ? seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)
+			     : seg_net_plan_addresses(reg, &plan, err)) < 0)
 		return r;
 	if (!(pj = seg_plan_find_jail(plan, e->name)))
 		return 0; /* never connected */

@@ -65,30 +65,53 @@ static int keep_registered(seg_plan *p, const seg_registry *reg, seg_error **err
 	return 0;
 }
 
-/* Jails made from a role alone: addresses, no flows. */
-static int plan_from_registry(const seg_registry *reg, seg_plan **ret, seg_error **err)
+/*
+ * Registry jails the plan does not name (made with --role, or from another
+ * topology): their addresses, bindings and veths, no flows.  Without them
+ * a topology's apply would drop their anti-spoofing bindings, and their
+ * traffic with it.  They are appended: flows keep their indexes.
+ */
+static int add_unlisted(seg_plan *p, const seg_registry *reg, seg_error **err)
+{
+	size_t n = seg_registry_count(reg), extra = 0;
+	seg_plan_jail *v;
+
+	for (size_t i = 0; i < n; i++)
+		extra += !seg_plan_find_jail(p, seg_registry_get(reg, i)->name);
+	if (extra == 0)
+		return 0;
+	if (!(v = reallocarray(p->jails, p->n_jails + extra, sizeof(*v))))
+		return seg_error_set(err, ENOMEM, "out of memory");
+	p->jails = v;
+	for (size_t i = 0; i < n; i++) {
+		const seg_registry_entry *e = seg_registry_get(reg, i);
+		seg_plan_jail *j;
+
+		if (seg_plan_find_jail(p, e->name))
+			continue;
+		j = &p->jails[p->n_jails++];
+		*j = (seg_plan_jail){ .index = e->index, .addr = e->addr, .uid_base = e->uid_base,
+				      .uid_count = e->uid_count };
+		memcpy(j->name, e->name, sizeof(j->name));
+		memcpy(j->role_name, e->role, sizeof(j->role_name));
+		memcpy(j->veth, e->veth, sizeof(j->veth));
+	}
+	return 0;
+}
+
+int seg_net_plan_addresses(const seg_registry *reg, seg_plan **ret, seg_error **err)
 {
 	_cleanup_(seg_plan_freep) seg_plan *p = calloc(1, sizeof(seg_plan));
-	size_t n = seg_registry_count(reg);
+	int r;
 
-	if (!p || !(p->jails = calloc(n ? n : 1, sizeof(*p->jails))))
+	if (!p)
 		return seg_error_set(err, ENOMEM, "out of memory");
 	p->pool = SEG_DEFAULT_POOL;
 	p->prefix = SEG_DEFAULT_POOL_PREFIX;
 	p->gateway = SEG_DEFAULT_POOL + 1;
 	p->uid_base = SEG_DEFAULT_UID_BASE;
-	for (size_t i = 0; i < n; i++) {
-		const seg_registry_entry *e = seg_registry_get(reg, i);
-		seg_plan_jail *j = &p->jails[p->n_jails++];
-
-		memcpy(j->name, e->name, sizeof(j->name));
-		memcpy(j->role_name, e->role, sizeof(j->role_name));
-		memcpy(j->veth, e->veth, sizeof(j->veth));
-		j->index = e->index;
-		j->addr = e->addr;
-		j->uid_base = e->uid_base;
-		j->uid_count = e->uid_count;
-	}
+	if ((r = add_unlisted(p, reg, err)) < 0)
+		return r;
 	*ret = TAKE_PTR(p);
 	return 0;
 }
@@ -119,10 +142,11 @@ int seg_net_plan_from_registry(const seg_ctx *ctx, const seg_registry *reg, cons
 			topology = t;
 		}
 	if (!topology)
-		r = plan_from_registry(reg, &p, err);
+		r = seg_net_plan_addresses(reg, &p, err);
 	else if ((r = seg_topology_load(ctx, topology, &topo, err)) >= 0 &&
-		 (r = seg_plan_build(ctx, topo, allocs, n_allocs, &p, err)) >= 0)
-		r = keep_registered(p, reg, err);
+		 (r = seg_plan_build(ctx, topo, allocs, n_allocs, &p, err)) >= 0 &&
+		 (r = keep_registered(p, reg, err)) >= 0)
+		r = add_unlisted(p, reg, err);
 	if (r < 0)
 		return topology ? seg_error_wrap(err, r, "topology %s", topology) : r;
 	*ret = TAKE_PTR(p);

@@ -52,7 +52,11 @@ int seg_net_flow(const seg_ctx *ctx, const seg_plan *plan, const char *from, con
  */
 int seg_net_plan_load(const seg_ctx *ctx, const char *topology, seg_plan **ret, seg_error **err);
 
-/* As seg_net_plan_load, from a registry the caller has open (and locked). */
+/* Addresses only: every registry jail, no flows (jails made with --role). */
+int seg_net_plan_addresses(const seg_registry *reg, seg_plan **ret, seg_error **err);
+
+/* As seg_net_plan_load, from a registry the caller has open (and locked).
+ * Registry jails the topology does not name keep their addresses. */
 int seg_net_plan_from_registry(const seg_ctx *ctx, const seg_registry *reg, const char *topology,
 			       seg_plan **ret, seg_error **err);
 

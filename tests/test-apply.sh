@@ -102,6 +102,17 @@ out=$("$T/seg-apply" --recreate "$topo" 2>&1); t $? "seg-apply --recreate"
 echo "$out" | grep -q '^  web1 *recreated'; t $? "web1 recreated"
 t $([ "$(pid_of db)" = "$pid_db" ] && echo 0 || echo 1) "db still untouched"
 
+# a jail made by hand beside the topology's: its own network, kept by applies
+out=$("$T/seg-create" --role web --start solo 2>&1); t $? "seg-create --role web --start solo beside the topology's jails"
+diag "$out"
+addr=$("$T/seg-ls" --json | jq -r '.[] | select(.name == "solo") | .address')
+nft list set inet segregate bindings | grep -qF "\"seg-solo\" . $addr"; t $? "solo's binding ($addr) is in the table"
+out=$("$T/seg-apply" "$topo" 2>&1)
+echo "$out" | grep -q "^nothing to do"; t $? "re-applying the topology leaves solo's elements alone"
+nft list set inet segregate bindings | grep -qF "\"seg-solo\" . $addr"; t $? "solo's binding survives the apply"
+"$T/seg-destroy" --force solo; t $? "seg-destroy --force solo"
+nft list set inet segregate bindings | grep -q "seg-solo"; t $([ $? != 0 ] && echo 0 || echo 1) "solo's binding left with it"
+
 # a jail of the same name made by hand is never taken over
 "$T/seg-create" --role web other >/dev/null 2>&1
 printf '  - name: other\n    role: web\n' >"$SEGT_DIR/extra"

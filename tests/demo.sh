@@ -109,7 +109,10 @@ step "syslog: every jail logs to the syslog jail (UDP 514)"
 for j in waf proxy web1 web2 db dns; do
 	run "$T/seg-exec" "$j" -- /bin/busybox sh -c "echo '<14>$j: hello from $j' | /usr/bin/nc.openbsd -u -w1 -q1 127.200.0.7 514" >/dev/null 2>&1
 done
-sleep 0.3
+i=0
+while [ "$(grep -c 'hello from' "$state/jails/syslog/console.log" 2>/dev/null)" != 6 ] && [ $i -lt 30 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 got=$(grep -c 'hello from' "$state/jails/syslog/console.log" 2>/dev/null)
 echo "  the syslog jail received ${got:-0} of 6 messages (in $state/jails/syslog/console.log, out of its reach)"
 [ "${got:-0}" = 6 ] && ok=$((ok + 1)) || bad=$((bad + 1))

@@ -37,8 +37,10 @@ expect() { # blocked|passes DESCRIPTION COMMAND...
 }
 
 if [ $host = 1 ]; then
-	echo "demo: --host: jails, routes and the 'inet segregate' table go on THIS host;"
-	echo "      it ends with seg-apply --down unless --keep. Ctrl-C within 5 s to stop."
+	echo "demo: --host: jails, routes, the 'inet segregate' table, an uplink veth"
+	echo "      (192.0.2.1/24) and net.ipv4.ip_forward=1 go on THIS host; it ends with"
+	echo "      seg-apply --down unless --keep (ip_forward stays as set)."
+	echo "      Ctrl-C within 5 s to stop."
 	sleep 5
 	ns= state=${SEGREGATE_STATE_DIR:-/var/lib/segregate}
 	run() { "$@"; }
@@ -80,7 +82,10 @@ ip link add segdemo-up0 type veth peer name up1 netns "$out" || exit 1
 run ip addr add 192.0.2.1/24 dev segdemo-up0 && run ip link set segdemo-up0 up
 ip -n "$out" addr add 192.0.2.100/24 dev up1 && ip -n "$out" link set up1 up
 ip -n "$out" addr add 198.51.100.10/32 dev lo
-[ -n "$ns" ] && run ip route add default via 192.0.2.100
+# the simulated outside stays on this machine: in the private namespace it is
+# the default route; on the real host only the remote server's /32 goes there
+if [ -n "$ns" ]; then run ip route add default via 192.0.2.100
+else ip route add 198.51.100.10/32 via 192.0.2.100; fi
 run sysctl -qw net.ipv4.ip_forward=1
 # outside: a remote web server (80, 443); the client comes from 192.0.2.100
 # (in subshells: not this script's jobs, so their end at teardown is silent)

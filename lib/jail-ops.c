@@ -163,8 +163,16 @@ int seg_jail_check_owned(const seg_ctx *ctx, const seg_registry *reg, const char
  * The jail's network (lib/net.c): host route in table local and sysctls on
  * its veth, its /32 routes inside (setns into its init's namespace), its
  * nftables elements.  The plan is the registry's jails with the flows of the
- * jail's topology, built from the registry the caller holds locked.
+ * jail's topology (a jail made with --role: addresses only), built from the
+ * registry the caller holds locked.
  */
+static int net_plan(const seg_ctx *ctx, const seg_registry *reg, const seg_registry_entry *e,
+		    seg_plan **ret, seg_error **err)
+{
+	return e->topology ? seg_net_plan_from_registry(ctx, reg, e->topology, ret, err)
+			   : seg_net_plan_addresses(reg, ret, err);
+}
+
 int seg_jail_net_up(const seg_ctx *ctx, const seg_registry *reg, const seg_registry_entry *e,
 		    pid_t init_pid, seg_error **err)
 {
@@ -172,9 +180,7 @@ int seg_jail_net_up(const seg_ctx *ctx, const seg_registry *reg, const seg_regis
 	const seg_plan_jail *pj;
 	int r;
 
-	/* a jail made with --role has no flows: its addresses are all it needs */
-	if ((r = e->topology ? seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)
-			     : seg_net_plan_addresses(reg, &plan, err)) < 0)
+	if ((r = net_plan(ctx, reg, e, &plan, err)) < 0)
 		return r;
 	if (!(pj = seg_plan_find_jail(plan, e->name)))
 		return seg_error_set(err, ENOENT, "jail '%s' is missing from its network plan",
@@ -189,8 +195,7 @@ int seg_jail_net_down(const seg_ctx *ctx, const seg_registry *reg, const seg_reg
 	const seg_plan_jail *pj;
 	int r;
 
-	if ((r = e->topology ? seg_net_plan_from_registry(ctx, reg, e->topology, &plan, err)
-			     : seg_net_plan_addresses(reg, &plan, err)) < 0)
+	if ((r = net_plan(ctx, reg, e, &plan, err)) < 0)
 		return r;
 	if (!(pj = seg_plan_find_jail(plan, e->name)))
 		return 0; /* never connected */

@@ -103,84 +103,107 @@ int seg_lxc_define(const seg_ctx *ctx, const char *name, seg_error **err)
 	return 0;
 }
 
-/* The child of seg_lxc_start: prepare, start, report through fd. */
-static _Noreturn void start_child(const seg_ctx *ctx, const char *name,
-				  seg_lxc_prepare_fn prepare, int fd)
+/*
+ * Runs fn in a forked child, so whatever it sets up (a seccomp filter, the
+ * liblxc state of an attach) never touches the caller.  fn returns the
+ * child's exit status (>= 0), or -errno with an error that travels back
+ * through a pipe.  Stores the exit status (128 + signal when killed).
+ */
+typedef int (*child_fn)(const seg_ctx *ctx, const char *name, void *userdata, seg_error **err);
+
+static int in_child(const seg_ctx *ctx, const char *name, const char *what, child_fn fn,
+		    void *userdata, int *ret_status, seg_error **err)
 {
-	_cleanup_(lxc_container_putp) struct lxc_container *c = NULL;
-	seg_error *e = NULL;
-	int r = prepare ? prepare(&e) : 0;
-
-	if (r == 0 && (r = open_container(ctx, name, &c, &e)) == 0) {
-		_cleanup_free_ char *log = log_path(ctx, name), *why = NULL;
-		long offset = file_size(log);
-
-		/* LXC skips its own policy when the starter is already confined (our
-		 * compat layer): nesting makes it stack its filter on top of ours */
-		if (prepare && !c->set_config_item(c, "lxc.seccomp.allow_nesting", "1"))
-			r = seg_error_set(&e, EINVAL, "liblxc refused lxc.seccomp.allow_nesting");
-		if (log && (!c->set_config_item(c, "lxc.log.file", log) ||
-			    !c->set_config_item(c, "lxc.log.level", "ERROR")))
-			seg_debug(ctx, "could not send LXC's log of %s to %s", name, log);
-		c->want_daemonize(c, true);
-		/* the monitor must not inherit our registry lock or the caller's pipes */
-		c->want_close_all_fds(c, true);
-		if (r == 0 && !c->start(c, 0, NULL)) {
-			why = first_log_error(log, offset);
-			r = seg_error_set(&e, EIO, "liblxc failed to start '%s': %s (%s)", name,
-					  why ? why : lxc_why(c), log ? log : "no log");
-		}
-	}
-	if (r < 0) {
-		const char *msg = e ? seg_error_message(e) : "failed";
-		int errnum = -r;
-		if (write(fd, &errnum, sizeof(errnum)) < 0 || write(fd, msg, strlen(msg)) < 0)
-			_exit(2);
-		_exit(1);
-	}
-	_exit(0);
-}
-
-int seg_lxc_start(const seg_ctx *ctx, const char *name, seg_lxc_prepare_fn prepare,
-		  seg_error **err)
-{
-	_cleanup_(lxc_container_putp) struct lxc_container *c = NULL;
 	char msg[1024];
-	int fds[2], status, errnum = 0, r;
+	int fds[2], status, errnum = 0;
 	ssize_t n;
 	pid_t pid;
 
-	if ((r = open_container(ctx, name, &c, err)) < 0)
-		return r;
-	if (c->is_running(c))
-		return seg_error_set(err, EALREADY, "jail '%s' is already running", name);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return seg_error_set(err, errno, "pipe: %m");
 	pid = fork();
 	if (pid < 0) {
-		r = -errno;
+		int saved = errno;
 		close(fds[0]);
 		close(fds[1]);
-		return seg_error_set(err, -r, "fork: %s", strerror(-r));
+		return seg_error_set(err, saved, "fork: %s", strerror(saved));
 	}
 	if (pid == 0) {
+		seg_error *e = NULL;
+		int r;
+
 		close(fds[0]);
-		start_child(ctx, name, prepare, fds[1]);
+		r = fn(ctx, name, userdata, &e);
+		if (r >= 0)
+			_exit(r);
+		errnum = -r;
+		msg[0] = '\0';
+		snprintf(msg, sizeof(msg), "%s", e ? seg_error_message(e) : "failed");
+		if (write(fds[1], &errnum, sizeof(errnum)) < 0 || write(fds[1], msg, strlen(msg)) < 0)
+			_exit(255);
+		_exit(255);
 	}
 	close(fds[1]);
 	n = read(fds[0], &errnum, sizeof(errnum));
 	if (n == sizeof(errnum)) {
 		n = read(fds[0], msg, sizeof(msg) - 1);
 		msg[n > 0 ? n : 0] = '\0';
+	} else {
+		errnum = 0;
 	}
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return seg_error_set(err, errno, "waiting for the start of '%s': %m", name);
+			return seg_error_set(err, errno, "waiting for the %s of '%s': %m", what, name);
 	if (errnum > 0)
 		return seg_error_set(err, errnum, "%s", msg);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return seg_error_set(err, EIO, "the start of '%s' died (status 0x%x)", name, status);
+	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
+/* In the child of seg_lxc_start: prepare, then start daemonized. */
+static int start_child(const seg_ctx *ctx, const char *name, void *userdata, seg_error **e)
+{
+	_cleanup_(lxc_container_putp) struct lxc_container *c = NULL;
+	_cleanup_free_ char *log = log_path(ctx, name), *why = NULL;
+	seg_lxc_prepare_fn prepare = *(seg_lxc_prepare_fn *)userdata;
+	long offset = file_size(log);
+	int r;
+
+	if ((prepare && (r = prepare(e)) < 0) || (r = open_container(ctx, name, &c, e)) < 0)
+		return r;
+	/* LXC skips its own policy when the starter is already confined (our
+	 * compat layer): nesting makes it stack its filter on top of ours */
+	if (prepare && !c->set_config_item(c, "lxc.seccomp.allow_nesting", "1"))
+		return seg_error_set(e, EINVAL, "liblxc refused lxc.seccomp.allow_nesting");
+	if (log && (!c->set_config_item(c, "lxc.log.file", log) ||
+		    !c->set_config_item(c, "lxc.log.level", "ERROR")))
+		seg_debug(ctx, "could not send LXC's log of %s to %s", name, log);
+	c->want_daemonize(c, true);
+	/* the monitor must not inherit our registry lock or the caller's pipes */
+	c->want_close_all_fds(c, true);
+	if (!c->start(c, 0, NULL)) {
+		why = first_log_error(log, offset);
+		return seg_error_set(e, EIO, "liblxc failed to start '%s': %s (%s)", name,
+				     why ? why : lxc_why(c), log ? log : "no log");
+	}
+	return 0;
+}
+
+int seg_lxc_start(const seg_ctx *ctx, const char *name, seg_lxc_prepare_fn prepare,
+		  seg_error **err)
+{
+	_cleanup_(lxc_container_putp) struct lxc_container *c = NULL;
+	int r, status;
+
+	if ((r = open_container(ctx, name, &c, err)) < 0)
+		return r;
+	if (c->is_running(c))
+		return seg_error_set(err, EALREADY, "jail '%s' is already running", name);
+	if ((r = in_child(ctx, name, "start", start_child, &prepare, &status, err)) < 0)
+		return r;
+	if (status != 0)
+		return seg_error_set(err, EIO, "the start of '%s' died (status %d)", name, status);
 	return 0;
 }
 
@@ -249,78 +272,43 @@ int seg_lxc_status(const seg_ctx *ctx, const char *name, char state[static 16], 
 	return 0;
 }
 
-/* The child of seg_lxc_exec: prepare, attach, run, pass the status on. */
-static _Noreturn void exec_child(const seg_ctx *ctx, const char *name, char *const argv[],
-				 seg_lxc_prepare_fn prepare, int fd)
+struct exec_args {
+	char *const *argv;
+	seg_lxc_prepare_fn prepare;
+};
+
+/* In the child of seg_lxc_exec: prepare, attach, run; returns its status. */
+static int exec_child(const seg_ctx *ctx, const char *name, void *userdata, seg_error **e)
 {
 	_cleanup_(lxc_container_putp) struct lxc_container *c = NULL;
+	const struct exec_args *a = userdata;
 	lxc_attach_options_t opts = LXC_ATTACH_OPTIONS_DEFAULT;
 	char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			"HOME=/root", NULL };
-	seg_error *e = NULL;
-	int r = prepare ? prepare(&e) : 0, status;
+	int r, status;
 
-	if (r == 0 && (r = open_container(ctx, name, &c, &e)) == 0) {
-		/* as at start: LXC stacks its policy on the compat layer we loaded */
-		if (prepare && !c->set_config_item(c, "lxc.seccomp.allow_nesting", "1"))
-			r = seg_error_set(&e, EINVAL, "liblxc refused lxc.seccomp.allow_nesting");
-		else if (!c->is_running(c))
-			r = seg_error_set(&e, ESRCH, "jail '%s' is not running", name);
-	}
-	if (r == 0) {
-		/* nothing of the caller's environment crosses into the jail */
-		opts.env_policy = LXC_ATTACH_CLEAR_ENV;
-		opts.extra_env_vars = env;
-		status = c->attach_run_wait(c, &opts, argv[0], (const char *const *)argv);
-		if (status < 0)
-			r = seg_error_set(&e, EIO, "liblxc could not attach to '%s'", name);
-		else
-			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	}
-	{
-		const char *msg = e ? seg_error_message(e) : "failed";
-		int errnum = -r;
-		if (write(fd, &errnum, sizeof(errnum)) < 0 || write(fd, msg, strlen(msg)) < 0)
-			_exit(255);
-		_exit(255);
-	}
+	if ((a->prepare && (r = a->prepare(e)) < 0) || (r = open_container(ctx, name, &c, e)) < 0)
+		return r;
+	/* as at start: LXC stacks its policy on the compat layer we loaded */
+	if (a->prepare && !c->set_config_item(c, "lxc.seccomp.allow_nesting", "1"))
+		return seg_error_set(e, EINVAL, "liblxc refused lxc.seccomp.allow_nesting");
+	if (!c->is_running(c))
+		return seg_error_set(e, ESRCH, "jail '%s' is not running", name);
+	/* nothing of the caller's environment crosses into the jail */
+	opts.env_policy = LXC_ATTACH_CLEAR_ENV;
+	opts.extra_env_vars = env;
+	status = c->attach_run_wait(c, &opts, a->argv[0], (const char *const *)a->argv);
+	if (status < 0)
+		return seg_error_set(e, EIO, "liblxc could not attach to '%s'", name);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int seg_lxc_exec(const seg_ctx *ctx, const char *name, char *const argv[],
 		 seg_lxc_prepare_fn prepare, int *ret_status, seg_error **err)
 {
-	char msg[1024];
-	int fds[2], status, errnum = 0;
-	ssize_t n;
-	pid_t pid;
+	struct exec_args a = { .argv = argv, .prepare = prepare };
 
 	if (!argv || !argv[0])
 		return seg_error_set(err, EINVAL, "no command to run in jail '%s'", name);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return seg_error_set(err, errno, "pipe: %m");
-	pid = fork();
-	if (pid < 0) {
-		int saved = errno;
-		close(fds[0]);
-		close(fds[1]);
-		return seg_error_set(err, saved, "fork: %s", strerror(saved));
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		exec_child(ctx, name, argv, prepare, fds[1]);
-	}
-	close(fds[1]);
-	n = read(fds[0], &errnum, sizeof(errnum));
-	if (n == sizeof(errnum)) {
-		n = read(fds[0], msg, sizeof(msg) - 1);
-		msg[n > 0 ? n : 0] = '\0';
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return seg_error_set(err, errno, "waiting for the command in '%s': %m", name);
-	if (errnum > 0)
-		return seg_error_set(err, errnum, "%s", msg);
-	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return 0;
+	return in_child(ctx, name, "command", exec_child, &a, ret_status, err);
 }

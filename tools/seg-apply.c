@@ -23,16 +23,12 @@ static void help(void)
 		 "                           role, limits, mounts, init); without it they are\n"
 		 "                           reported and kept as they are\n"
 		 "      --no-start           create jails but do not start them\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    role profiles below DIR/roles\n"
-		 "  -q, --quiet              print only errors\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
+		 "  -q, --quiet              print only errors\n"),
+	       tool_name());
+	tool_print_common_options();
+	printf(_("\n"
 		 "Exit status: 0 done (or nothing to do), 1 failed (the failed step was rolled\n"
-		 "back; earlier steps stay done and a re-run continues), 2 bad usage.\n"),
-	       tool_name(), "/var/lib/segregate");
+		 "back; earlier steps stay done and a re-run continues), 2 bad usage.\n"));
 }
 
 static const char *step_text(seg_apply_step s, bool dry)

@@ -19,15 +19,11 @@ static void help(void)
 		 "  -r, --role ROLE          make NAME from the role profile ROLE\n"
 		 "  -t, --topology FILE      make NAME as the topology FILE declares it\n"
 		 "  -s, --start              start the jail once created\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    folder with roles/\n"
-		 "  -q, --quiet              print nothing on success\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
-		 "Exit status: 0 created, 1 failed (nothing left behind), 2 bad usage.\n"),
-	       tool_name(), "/var/lib/segregate");
+		 "  -q, --quiet              print nothing on success\n"),
+	       tool_name());
+	tool_print_common_options();
+	printf(_("\n"
+		 "Exit status: 0 created, 1 failed (nothing left behind), 2 bad usage.\n"));
 }
 
 int main(int argc, char **argv)

@@ -13,15 +13,11 @@ static void help(void)
 		 "create are refused.\n"
 		 "\n"
 		 "Options:\n"
-		 "  -f, --force              stop the jail first if it runs\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
-		 "Exit status: 0 destroyed, 1 failed, 2 bad usage.\n"),
-	       tool_name(), "/var/lib/segregate");
+		 "  -f, --force              stop the jail first if it runs\n"),
+	       tool_name());
+	tool_print_common_options();
+	printf(_("\n"
+		 "Exit status: 0 destroyed, 1 failed, 2 bad usage.\n"));
 }
 
 int main(int argc, char **argv)

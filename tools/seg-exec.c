@@ -14,16 +14,12 @@ static void help(void)
 		 "i386 and x32 system calls out, which a bare lxc-attach lacks) and\n"
 		 "no_new_privs, with a clean environment.\n"
 		 "\n"
-		 "Options:\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
+		 "Options:\n"),
+	       tool_name());
+	tool_print_common_options();
+	printf(_("\n"
 		 "Exit status: COMMAND's own status (128+N when killed by signal N);\n"
-		 "255 when COMMAND could not be run in the jail, 2 bad usage.\n"),
-	       tool_name(), "/var/lib/segregate");
+		 "255 when COMMAND could not be run in the jail, 2 bad usage.\n"));
 }
 
 int main(int argc, char **argv)

@@ -14,15 +14,11 @@ static void help(void)
 		 "init pid and disk used.\n"
 		 "\n"
 		 "Options:\n"
-		 "  -j, --json               print a JSON array instead of a table\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
-		 "Exit status: 0 listed, 1 failed (unreadable registry), 2 bad usage.\n"),
-	       tool_name(), "/var/lib/segregate");
+		 "  -j, --json               print a JSON array instead of a table\n"),
+	       tool_name());
+	tool_print_common_options();
+	printf(_("\n"
+		 "Exit status: 0 listed, 1 failed (unreadable registry), 2 bad usage.\n"));
 }
 
 /* Names, roles, states and addresses are [a-zA-Z0-9.:/_-]; paths may not be. */

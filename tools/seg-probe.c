@@ -26,16 +26,12 @@ static void help(void)
 		 "      --host-port PORT     also probe TCP PORT on the host (repeatable): a\n"
 		 "                           host-only service no jail may reach\n"
 		 "      --timeout MS         wait per jail (default 400)\n"
-		 "      --json               one JSON object per probe, in an array\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
+		 "      --json               one JSON object per probe, in an array\n"),
+	       tool_name(), SEG_REACH_CANARY_PORT);
+	tool_print_common_options();
+	printf(_("\n"
 		 "Exit status: 0 the measured matrix equals the policy, 3 it differs,\n"
-		 "1 failure, 2 bad usage.\n"),
-	       tool_name(), SEG_REACH_CANARY_PORT, "/var/lib/segregate");
+		 "1 failure, 2 bad usage.\n"));
 }
 
 static const char *target_name(const seg_reach *r, const seg_reach_probe *p)

@@ -11,15 +11,11 @@ static void help(void)
 		 "Start the jail NAME (created by seg-create) and bring up its network.\n"
 		 "If any step fails, what was started is stopped again.\n"
 		 "\n"
-		 "Options:\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
-		 "Exit status: 0 running, 1 failed, 2 bad usage.\n"),
-	       tool_name(), "/var/lib/segregate");
+		 "Options:\n"),
+	       tool_name());
+	tool_print_common_options();
+	printf(_("\n"
+		 "Exit status: 0 running, 1 failed, 2 bad usage.\n"));
 }
 
 int main(int argc, char **argv)

@@ -16,15 +16,11 @@ static void help(void)
 		 "\n"
 		 "Options:\n"
 		 "  -t, --timeout SECONDS    wait this long for a clean shutdown (default 5)\n"
-		 "  -k, --kill               kill at once, no clean shutdown\n"
-		 "      --state-dir DIR      registry and jails below DIR (default %s)\n"
-		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
-		 "      --profile-dir DIR    role profiles below DIR/roles (for topologies)\n"
-		 "  -h, --help               show this help and exit\n"
-		 "  -V, --version            show the version and exit\n"
-		 "\n"
-		 "Exit status: 0 stopped, 1 failed, 2 bad usage.\n"),
-	       tool_name(), "/var/lib/segregate");
+		 "  -k, --kill               kill at once, no clean shutdown\n"),
+	       tool_name());
+	tool_print_common_options();
+	printf(_("\n"
+		 "Exit status: 0 stopped, 1 failed, 2 bad usage.\n"));
 }
 
 int main(int argc, char **argv)

@@ -85,6 +85,18 @@ seg_ctx *tool_ctx_new(const char *state_dir, const char *lxcpath, const char *pr
 	return ctx;
 }
 
+void tool_print_common_options(void)
+{
+	printf(_("      --state-dir DIR      registry and jails below DIR\n"
+		 "                           (default %s, or $SEGREGATE_STATE_DIR)\n"
+		 "      --lxcpath DIR        LXC path of the jails (default STATE_DIR/jails)\n"
+		 "      --profile-dir DIR    role profiles below DIR/roles\n"
+		 "                           (default %s)\n"
+		 "  -h, --help               show this help and exit\n"
+		 "  -V, --version            show the version and exit\n"),
+	       SEG_DEFAULT_STATE_DIR, SEG_DATADIR);
+}
+
 int tool_common_option(int c, const char *arg, tool_paths *paths, void (*help)(void))
 {
 	switch (c) {

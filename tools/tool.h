@@ -49,6 +49,9 @@ typedef struct tool_paths {
 	const char *state_dir, *lxcpath, *profile_dir;
 } tool_paths;
 
+/* The --help lines of TOOL_COMMON_OPTIONS, printed after a tool's own. */
+void tool_print_common_options(void);
+
 #define TOOL_CONTINUE (-1)
 /*
  * Handles a shared option (paths, --help, --version) or an unknown one.

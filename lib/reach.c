@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "error-internal.h"
@@ -141,12 +142,48 @@ static int plan_probes(seg_reach *r, size_t from, const seg_reach_opts *o)
 	return ret;
 }
 
+/* One source jail's probes, run on a thread of its own. */
+typedef struct job {
+	const char *name;
+	int nsfd;
+	size_t first, n;
+	seg_probe_target *t;
+	unsigned timeout_ms;
+	int r;
+	seg_error *e;
+	pthread_t thread;
+	bool started;
+} job;
+
+static void *job_run(void *p)
+{
+	job *j = p;
+
+	j->r = seg_probe_run(j->nsfd, j->t, j->n, j->timeout_ms, &j->e);
+	return NULL;
+}
+
+static void jobs_free(job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].thread, NULL);
+		if (jobs[i].nsfd >= 0)
+			close(jobs[i].nsfd);
+		free(jobs[i].t);
+		seg_error_free(jobs[i].e);
+	}
+	free(jobs);
+}
+
 int seg_reach_measure(const seg_ctx *ctx, const char *topology, const seg_reach_opts *o,
 		      seg_reach **ret, seg_error **err)
 {
 	_cleanup_(seg_reach_freep) seg_reach *r = calloc(1, sizeof(*r));
 	static const seg_reach_opts none = {};
-	int ret_val;
+	job *jobs = NULL;
+	size_t n_jobs = 0;
+	int ret_val = 0;
 
 	if (!o)
 		o = &none;
@@ -154,49 +191,72 @@ int seg_reach_measure(const seg_ctx *ctx, const char *topology, const seg_reach_
 		return seg_error_set(err, ENOMEM, "out of memory");
 	if ((ret_val = seg_net_plan_load(ctx, topology, &r->plan, err)) < 0)
 		return ret_val;
-	if (!(r->running = calloc(r->plan->n_jails ? r->plan->n_jails : 1, sizeof(bool))))
+	if (!(r->running = calloc(r->plan->n_jails ? r->plan->n_jails : 1, sizeof(bool))) ||
+	    !(jobs = calloc(r->plan->n_jails ? r->plan->n_jails : 1, sizeof(*jobs))))
 		return seg_error_set(err, ENOMEM, "out of memory");
 
-	for (size_t j = 0; j < r->plan->n_jails; j++) {
-		_cleanup_close_ int nsfd = -1;
+	/* every running jail's probes and namespace first... */
+	for (size_t j = 0; j < r->plan->n_jails && ret_val == 0; j++) {
+		job *jb = &jobs[n_jobs];
 		char state[16], path[64];
 		pid_t pid = 0;
-		size_t first = r->n;
 
 		if (seg_lxc_status(ctx, r->plan->jails[j].name, state, &pid, NULL) < 0 || pid <= 0)
 			continue; /* not running: nothing to probe from */
+		*jb = (job){ .name = r->plan->jails[j].name, .nsfd = -1, .first = r->n,
+			     .timeout_ms = o->timeout_ms ? o->timeout_ms : 400 };
+		n_jobs++;
 		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-		if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			return seg_error_set(err, errno, "jail '%s': opening %s: %m",
-					     r->plan->jails[j].name, path);
+		if ((jb->nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			ret_val = seg_error_set(err, errno, "jail '%s': opening %s: %m", jb->name, path);
+			break;
+		}
 		r->running[j] = true;
-		if (plan_probes(r, j, o) < 0)
-			return seg_error_set(err, ENOMEM, "out of memory");
-		{
-			size_t n = r->n - first;
-			_cleanup_free_ seg_probe_target *t = calloc(n ? n : 1, sizeof(*t));
+		if (plan_probes(r, j, o) < 0 ||
+		    !(jb->t = calloc((jb->n = r->n - jb->first) ? jb->n : 1, sizeof(*jb->t)))) {
+			ret_val = seg_error_set(err, ENOMEM, "out of memory");
+			break;
+		}
+		for (size_t i = 0; i < jb->n; i++)
+			jb->t[i] = (seg_probe_target){ .addr = r->probes[jb->first + i].addr,
+						       .port = r->probes[jb->first + i].port,
+						       .proto = r->probes[jb->first + i].proto };
+	}
+	/* ...then all jails at once: the wait is one timeout, not one per jail */
+	for (size_t i = 0; i < n_jobs && ret_val == 0; i++) {
+		int e = pthread_create(&jobs[i].thread, NULL, job_run, &jobs[i]);
+		if (e != 0)
+			ret_val = seg_error_set(err, e, "probe thread: %s", strerror(e));
+		else
+			jobs[i].started = true;
+	}
+	for (size_t i = 0; i < n_jobs; i++)
+		if (jobs[i].started) {
+			pthread_join(jobs[i].thread, NULL);
+			jobs[i].started = false;
+		}
+	for (size_t i = 0; i < n_jobs && ret_val == 0; i++) {
+		job *jb = &jobs[i];
 
-			if (!t)
-				return seg_error_set(err, ENOMEM, "out of memory");
-			for (size_t i = 0; i < n; i++)
-				t[i] = (seg_probe_target){ .addr = r->probes[first + i].addr,
-							   .port = r->probes[first + i].port,
-							   .proto = r->probes[first + i].proto };
-			if ((ret_val = seg_probe_run(nsfd, t, n, o->timeout_ms ? o->timeout_ms : 400,
-						     err)) < 0)
-				return seg_error_wrap(err, ret_val, "probing from jail '%s'",
-						      r->plan->jails[j].name);
-			for (size_t i = 0; i < n; i++) {
-				seg_reach_probe *p = &r->probes[first + i];
-				bool reached = seg_probe_reachable(t[i].result);
+		if (jb->r < 0) {
+			if (err && !*err)
+				*err = TAKE_PTR(jb->e);
+			ret_val = seg_error_wrap(err, jb->r, "probing from jail '%s'", jb->name);
+			break;
+		}
+		for (size_t k = 0; k < jb->n; k++) {
+			seg_reach_probe *p = &r->probes[jb->first + k];
+			bool reached = seg_probe_reachable(jb->t[k].result);
 
-				p->result = t[i].result;
-				p->verified = reached || !(p->declared && p->proto == IPPROTO_UDP);
-				p->differs = p->verified && reached != p->declared;
-				r->n_differ += p->differs;
-			}
+			p->result = jb->t[k].result;
+			p->verified = reached || !(p->declared && p->proto == IPPROTO_UDP);
+			p->differs = p->verified && reached != p->declared;
+			r->n_differ += p->differs;
 		}
 	}
+	jobs_free(jobs, n_jobs);
+	if (ret_val < 0)
+		return ret_val;
 	*ret = TAKE_PTR(r);
 	return 0;
 }

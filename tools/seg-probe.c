@@ -89,8 +89,11 @@ static void print_table(const seg_reach *r)
 		ports(r, a, b, true, measured, sizeof(measured));
 		snprintf(pair, sizeof(pair), "%s -> %s", r->plan->jails[r->probes[a].from].name,
 			 target_name(r, &r->probes[a]));
-		printf("%-30s %-24s %-24s%s\n", pair, declared, measured,
-		       differs ? _("  <-- DIFFERS") : "");
+		printf("%-30s %-24s %-24s%s%s\n", pair, declared, measured,
+		       differs ? _("  <-- DIFFERS") : "",
+		       differs && r->probes[a].kind == SEG_REACH_JAIL && !r->running[r->probes[a].to]
+			       ? _(" (target not running)")
+			       : "");
 		a = b;
 	}
 	for (size_t j = 0; j < r->plan->n_jails; j++)

@@ -97,6 +97,16 @@ t $r "seg-probe: measured matrix equals the policy after the edit"
 grep -q '^waf -> web1 *8080/tcp *8080/tcp *$' "$SEGT_DIR/probe.out"; t $? "waf reaches web1 on 8080 only"
 [ $r = 0 ] || diag "$(cat "$SEGT_DIR/probe.out")"
 
+# a rule slipped into the table by hand opens waf -> db: the probe sees it
+nft insert rule inet segregate forward ip saddr 127.200.0.2 ip daddr 127.200.0.4 tcp dport 5432 accept
+"$T/seg-probe" >"$SEGT_DIR/probe.out" 2>&1; r=$?
+t $([ $r = 3 ] && echo 0 || echo 1) "seg-probe exits 3 when the measured matrix differs"
+grep -q '^waf -> db *- *5432/tcp *<-- DIFFERS$' "$SEGT_DIR/probe.out"; t $? "the undeclared waf -> db path is marked"
+grep -q '^[0-9]* probes, 1 differences$' "$SEGT_DIR/probe.out"; t $? "exactly one difference counted"
+"$T/seg-net" check >/dev/null 2>&1; t $([ $? != 0 ] && echo 0 || echo 1) "seg-net check reports the drift"
+"$T/seg-net" apply >/dev/null 2>&1; t $? "seg-net apply repairs it"
+"$T/seg-probe" >/dev/null 2>&1; t $? "after the repair the matrix equals the policy again"
+
 # --recreate applies web1's new init
 out=$("$T/seg-apply" --recreate "$topo" 2>&1); t $? "seg-apply --recreate"
 echo "$out" | grep -q '^  web1 *recreated'; t $? "web1 recreated"

@@ -6,6 +6,7 @@
  * transactions; the network is one nftables batch of element changes.
  */
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -187,6 +188,34 @@ static int decide(run *r, const seg_plan *plan, const seg_registry *reg, const c
 	return 0;
 }
 
+/* A host port another topology on this host already forwards is refused
+ * before anything is made (the network plan would refuse it at start). */
+static int check_ingress(const seg_ctx *ctx, const seg_registry *reg, const seg_plan *plan,
+			 const char *path, seg_error **err)
+{
+	_cleanup_(seg_plan_freep) seg_plan *host = NULL;
+	int r;
+
+	if (plan->n_ingress == 0)
+		return 0;
+	if ((r = seg_net_plan_from_registry(ctx, reg, NULL, &host, err)) < 0)
+		return r;
+	for (size_t i = 0; i < plan->n_ingress; i++)
+		for (size_t k = 0; k < host->n_ingress; k++) {
+			const seg_plan_ingress *a = &plan->ingress[i], *b = &host->ingress[k];
+			const char *owner = host->jails[b->to].name;
+
+			if (a->host_port == b->host_port && a->proto == b->proto &&
+			    !seg_plan_find_jail(plan, owner))
+				return seg_error_set(err, EEXIST,
+						     "host port %u/%s is already forwarded to jail "
+						     "'%s' of another topology",
+						     a->host_port,
+						     a->proto == IPPROTO_UDP ? "udp" : "tcp", owner);
+		}
+	return 0;
+}
+
 static bool is_change(seg_apply_step what)
 {
 	return what == SEG_APPLY_STEP_CREATE || what == SEG_APPLY_STEP_START ||
@@ -279,6 +308,7 @@ SEG_PUBLIC int seg_apply(const seg_ctx *ctx, const char *topology, unsigned flag
 				     &reg, err)) < 0 ||
 	    (ret = seg_registry_allocs(reg, &allocs, &n_allocs, err)) < 0 ||
 	    (ret = seg_plan_build(ctx, topo, allocs, n_allocs, &plan, err)) < 0 ||
+	    (!(flags & SEG_APPLY_DOWN) && (ret = check_ingress(ctx, reg, plan, path, err)) < 0) ||
 	    (ret = decide(&r, plan, reg, path, flags, err)) < 0)
 		return seg_error_wrap(err, ret, "applying %s", path);
 

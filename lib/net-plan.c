@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The plan seg-net applies: the registry's jails (what exists) with the
- * topology's flows (what is declared).  Jails the topology declares but
- * nobody created yet get no elements; their flows wait for seg-start.
+ * flows of every topology they were made from (what is declared).  Jails a
+ * topology declares but nobody created yet get no elements; their flows
+ * wait for seg-start.  Jails made with --role get addresses, no flows.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "net.h"
@@ -116,39 +118,123 @@ int seg_net_plan_addresses(const seg_registry *reg, seg_plan **ret, seg_error **
 	return 0;
 }
 
-int seg_net_plan_from_registry(const seg_ctx *ctx, const seg_registry *reg, const char *topology,
-			       seg_plan **ret, seg_error **err)
+/* Appends v[0..n) to *arr (n_arr elements), remapping jail indexes with map. */
+#define APPEND(arr, n_arr, v, n, fix)                                                              \
+	do {                                                                                       \
+		__typeof__(arr) a_ = reallocarray((arr), (n_arr) + (n) + 1, sizeof(*(arr)));       \
+		if (!a_)                                                                           \
+			return seg_error_set(err, ENOMEM, "out of memory");                        \
+		(arr) = a_;                                                                        \
+		for (size_t i = 0; i < (n); i++) {                                                 \
+			__typeof__(*(arr)) x = (v)[i];                                             \
+			fix;                                                                       \
+			(arr)[(n_arr)++] = x;                                                      \
+		}                                                                                  \
+	} while (0)
+
+/*
+ * Moves src's jails (those dst does not have yet) and everything declared
+ * between them into dst, so one table serves several topologies.  Two
+ * files may not DNAT the same host port, nor use different pools.
+ */
+static int merge(seg_plan *dst, seg_plan *src, const char *file, seg_error **err)
+{
+	_cleanup_free_ size_t *map = calloc(src->n_jails ? src->n_jails : 1, sizeof(*map));
+	seg_plan_jail *v;
+
+	if (!map)
+		return seg_error_set(err, ENOMEM, "out of memory");
+	if (src->pool != dst->pool || src->prefix != dst->prefix)
+		return seg_error_set(err, EINVAL,
+				     "topology %s uses another address pool than the other "
+				     "jails on this host; one host has one pool",
+				     file);
+	for (size_t i = 0; i < src->n_ingress; i++)
+		for (size_t k = 0; k < dst->n_ingress; k++)
+			if (dst->ingress[k].host_port == src->ingress[i].host_port &&
+			    dst->ingress[k].proto == src->ingress[i].proto)
+				return seg_error_set(err, EEXIST,
+						     "topology %s forwards host port %u/%s, which "
+						     "another topology on this host forwards too",
+						     file, src->ingress[i].host_port,
+						     src->ingress[i].proto == IPPROTO_UDP ? "udp" : "tcp");
+	if (!(v = reallocarray(dst->jails, dst->n_jails + src->n_jails + 1, sizeof(*v))))
+		return seg_error_set(err, ENOMEM, "out of memory");
+	dst->jails = v;
+	for (size_t i = 0; i < src->n_jails; i++) {
+		const seg_plan_jail *d = seg_plan_find_jail(dst, src->jails[i].name);
+
+		if (d) {
+			map[i] = (size_t)(d - dst->jails);
+			continue;
+		}
+		map[i] = dst->n_jails;
+		dst->jails[dst->n_jails++] = src->jails[i];
+		/* moved: dst frees them now */
+		src->jails[i].role = NULL;
+		src->jails[i].base = NULL;
+		src->jails[i].pkgdir = NULL;
+	}
+	APPEND(dst->flows, dst->n_flows, src->flows, src->n_flows,
+	       (x.from = map[x.from], x.to = map[x.to]));
+	APPEND(dst->ingress, dst->n_ingress, src->ingress, src->n_ingress, x.to = map[x.to]);
+	APPEND(dst->egress, dst->n_egress, src->egress, src->n_egress, x.from = map[x.from]);
+	APPEND(dst->host_services, dst->n_host_services, src->host_services,
+	       src->n_host_services, x.from = x.from == SEG_PLAN_ANY ? SEG_PLAN_ANY : map[x.from]);
+	return 0;
+}
+#undef APPEND
+
+/* TOPOLOGY's plan with only the jails the registry holds. */
+static int topology_plan(const seg_ctx *ctx, const seg_registry *reg, const char *topology,
+			 const seg_alloc *allocs, size_t n_allocs, seg_plan **ret, seg_error **err)
 {
 	_cleanup_(seg_topology_freep) seg_topology *topo = NULL;
 	_cleanup_(seg_plan_freep) seg_plan *p = NULL;
+	int r;
+
+	if ((r = seg_topology_load(ctx, topology, &topo, err)) < 0 ||
+	    (r = seg_plan_build(ctx, topo, allocs, n_allocs, &p, err)) < 0 ||
+	    (r = keep_registered(p, reg, err)) < 0)
+		return seg_error_wrap(err, r, "topology %s", topology);
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+int seg_net_plan_from_registry(const seg_ctx *ctx, const seg_registry *reg, const char *topology,
+			       seg_plan **ret, seg_error **err)
+{
+	_cleanup_(seg_plan_freep) seg_plan *p = NULL;
 	_cleanup_free_ seg_alloc *allocs = NULL;
-	size_t n_allocs = 0;
+	size_t n_allocs = 0, n = seg_registry_count(reg);
 	int r;
 
 	if ((r = seg_registry_allocs(reg, &allocs, &n_allocs, err)) < 0)
 		return r;
-	if (!topology)
-		/* the topology the jails were created from, if they agree on one */
-		for (size_t i = 0; i < seg_registry_count(reg); i++) {
-			const char *t = seg_registry_get(reg, i)->topology;
+	/* the topology asked for first (its pool sets the table's), then every
+	 * other file the registry's jails were made from, each once */
+	if (topology && (r = topology_plan(ctx, reg, topology, allocs, n_allocs, &p, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_(seg_plan_freep) seg_plan *q = NULL;
+		const char *t = seg_registry_get(reg, i)->topology;
+		bool seen = !t || streq_ptr(t, topology);
 
-			if (!t)
-				continue;
-			if (topology && strcmp(t, topology) != 0)
-				return seg_error_set(err, EINVAL,
-						     "jails come from topologies %s and %s: say "
-						     "which one with --topology",
-						     topology, t);
-			topology = t;
-		}
-	if (!topology)
-		r = seg_net_plan_addresses(reg, &p, err);
-	else if ((r = seg_topology_load(ctx, topology, &topo, err)) >= 0 &&
-		 (r = seg_plan_build(ctx, topo, allocs, n_allocs, &p, err)) >= 0 &&
-		 (r = keep_registered(p, reg, err)) >= 0)
-		r = add_unlisted(p, reg, err);
-	if (r < 0)
-		return topology ? seg_error_wrap(err, r, "topology %s", topology) : r;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = streq_ptr(seg_registry_get(reg, k)->topology, t);
+		if (seen)
+			continue;
+		if ((r = topology_plan(ctx, reg, t, allocs, n_allocs, &q, err)) < 0)
+			return r;
+		if (!p)
+			p = TAKE_PTR(q);
+		else if ((r = merge(p, q, t, err)) < 0)
+			return r;
+	}
+	if (!p)
+		return seg_net_plan_addresses(reg, ret, err);
+	if ((r = add_unlisted(p, reg, err)) < 0)
+		return r;
 	*ret = TAKE_PTR(p);
 	return 0;
 }

@@ -46,9 +46,10 @@ int seg_net_flow(const seg_ctx *ctx, const seg_plan *plan, const char *from, con
 
 /*
  * seg_net_plan_load - the plan seg-net applies: the registry's jails with
- * the flows of TOPOLOGY (NULL: the topology the registered jails were
- * created from; none: addresses only).  Jails not created yet are left out
- * with every flow that names them.
+ * the flows of TOPOLOGY (may be NULL) and of every other topology the
+ * registered jails were made from, merged; jails made with --role get
+ * addresses only.  Jails not created yet are left out with every flow that
+ * names them.  Two topologies may not forward the same host port.
  */
 int seg_net_plan_load(const seg_ctx *ctx, const char *topology, seg_plan **ret, seg_error **err);
 

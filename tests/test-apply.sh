@@ -123,6 +123,30 @@ nft list set inet segregate bindings | grep -qF "\"seg-solo\" . $addr"; t $? "so
 "$T/seg-destroy" --force solo; t $? "seg-destroy --force solo"
 nft list set inet segregate bindings | grep -q "seg-solo"; t $([ $? != 0 ] && echo 0 || echo 1) "solo's binding left with it"
 
+# a second topology on the same host: both files' flows live in the one table
+t2=$SEGT_DIR/second.yaml
+printf 'jails:\n  - name: xa\n    role: web\n  - name: xb\n    role: db\nflows:\n  - from: xa\n    to: xb\n    port: 7000\ningress:\n  - host-port: 8443\n    to: xa\n    port: 443\n' >"$t2"
+out=$("$T/seg-apply" "$t2" 2>&1); t $? "a second topology applied beside the first"
+diag "$out"
+flows=$(nft list set inet segregate flows)
+echo "$flows" | grep -q ' \. tcp \. 7000' && echo "$flows" | grep -q ' \. tcp \. 8080' && echo "$flows" | grep -q ' \. tcp \. 5432'
+t $? "the flow set holds the flows of both topologies"
+out=$("$T/seg-apply" "$topo" 2>&1)
+echo "$out" | grep -q "^nothing to do"; t $? "re-applying the first topology keeps the second's flows"
+"$T/seg-probe" >"$SEGT_DIR/probe2.out" 2>&1; t $? "seg-probe: both topologies' matrix equals the policy"
+grep -q '^xa -> xb *7000/tcp *7000/tcp *$' "$SEGT_DIR/probe2.out"; t $? "xa reaches xb on its declared port"
+grep -q '^xa -> db *- *- *$' "$SEGT_DIR/probe2.out"; t $? "xa reaches nothing of the first topology"
+sed 's/xa/ya/g; s/xb/yb/g' "$t2" >"$SEGT_DIR/third.yaml"
+out=$("$T/seg-apply" "$SEGT_DIR/third.yaml" 2>&1); r=$?
+t $([ $r = 1 ] && echo 0 || echo 1) "a third topology forwarding the same host port is refused"
+echo "$out" | grep -q "host port 8443/tcp is already forwarded to jail 'xa' of another topology"; t $? "the conflict is named, with the jail that holds the port"
+diag "$out"
+t $([ ! -e "$P/ya" ] && ! grep -q '^jail ya ' "$R" && echo 0 || echo 1) "refused before anything was made"
+out=$("$T/seg-apply" --down "$t2" 2>&1); t $? "the second topology taken down"
+nft list set inet segregate flows | grep -q ' 7000'; t $([ $? != 0 ] && echo 0 || echo 1) "its flow left the table"
+out=$("$T/seg-apply" "$topo" 2>&1)
+echo "$out" | grep -q "^nothing to do"; t $? "the first topology is still exactly applied"
+
 # a jail of the same name made by hand is never taken over
 "$T/seg-create" --role web other >/dev/null 2>&1
 printf '  - name: other\n    role: web\n' >"$SEGT_DIR/extra"

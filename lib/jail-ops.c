@@ -14,6 +14,7 @@
 
 #include "error-internal.h"
 #include "failpoint.h"
+#include "fs-util.h"
 #include "jail-internal.h"
 #include "jail-lxc.h"
 #include "net.h"
@@ -54,41 +55,6 @@ static int open_lxcpath(const seg_ctx *ctx, bool create, seg_error **err)
 	if (fd < 0)
 		return seg_error_set(err, errno, "opening lxcpath %s: %m", lxcpath);
 	return fd;
-}
-
-static int write_atomic_at(int dirfd, const char *name, const char *a, const char *b,
-			   mode_t mode, seg_error **err)
-{
-	char tmp[64];
-	_cleanup_close_ int fd = -1;
-	const char *parts[] = { a, b };
-
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return seg_error_set(err, errno, "creating %s: %m", tmp);
-	for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
-		const char *s = parts[i];
-		size_t len = s ? strlen(s) : 0;
-		while (len > 0) {
-			ssize_t k = write(fd, s, len);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0) {
-				int saved = errno;
-				unlinkat(dirfd, tmp, 0);
-				return seg_error_set(err, saved, "writing %s: %s", name, strerror(saved));
-			}
-			s += k;
-			len -= (size_t)k;
-		}
-	}
-	if (fsync(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
-		int saved = errno;
-		unlinkat(dirfd, tmp, 0);
-		return seg_error_set(err, saved, "writing %s: %s", name, strerror(saved));
-	}
-	return 0;
 }
 
 static int subid_covers(const char *path, uint32_t base, uint32_t count, seg_error **err)
@@ -274,9 +240,9 @@ int seg_jail_install(const seg_ctx *ctx, seg_registry *reg, const seg_plan_jail 
 		goto fail;
 	}
 	if ((r = seg_failpoint("create-dir", err)) < 0 ||
-	    (r = write_atomic_at(dir, "config", marker, config, 0644, err)) < 0 ||
+	    (r = seg_write_atomic_at(dir, "config", marker, config, 0644, err)) < 0 ||
 	    (r = seg_failpoint("create-config", err)) < 0 ||
-	    (r = write_atomic_at(dir, "seccomp", seccomp, NULL, 0644, err)) < 0 ||
+	    (r = seg_write_atomic_at(dir, "seccomp", seccomp, NULL, 0644, err)) < 0 ||
 	    (r = seg_failpoint("create-seccomp", err)) < 0 ||
 	    (r = seg_tree_build(ctx, dir, &tp, err)) < 0 ||
 	    (r = seg_failpoint("create-tree", err)) < 0 ||

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fs-util.h"
+
+int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *b, mode_t mode,
+			seg_error **err)
+{
+	char tmp[96];
+	_cleanup_close_ int fd = -1;
+	const char *parts[] = { a, b };
+
+	/* the pid keeps two writers from sharing (and clobbering) one temp file */
+	snprintf(tmp, sizeof(tmp), ".%.60s.%d.tmp", name, (int)getpid());
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return seg_error_set(err, errno, "creating %s: %m", tmp);
+	for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
+		const char *s = parts[i];
+		size_t len = s ? strlen(s) : 0;
+		while (len > 0) {
+			ssize_t k = write(fd, s, len);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				int saved = errno;
+				unlinkat(dirfd, tmp, 0);
+				return seg_error_set(err, saved, "writing %s: %s", name, strerror(saved));
+			}
+			s += k;
+			len -= (size_t)k;
+		}
+	}
+	if (fsync(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
+		int saved = errno;
+		unlinkat(dirfd, tmp, 0);
+		return seg_error_set(err, saved, "writing %s: %s", name, strerror(saved));
+	}
+	return 0;
+}

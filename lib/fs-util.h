@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SEG_FS_UTIL_H
+#define SEG_FS_UTIL_H
+
+#include <sys/types.h>
+
+#include "error-internal.h"
+
+/*
+ * Writes a then b (either may be NULL) to dirfd/name atomically: a temp file
+ * of this process (O_EXCL, O_NOFOLLOW) in the same directory, fsync, rename.
+ * Readers see the old file or the new one, never a part.
+ */
+int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *b, mode_t mode,
+			seg_error **err);
+
+#endif

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <libintl.h>
+#include <stdbool.h>
 #include <segregate/segregate.h>
 
 #define _(s) gettext(s)

@@ -10,5 +10,6 @@
 #include <segregate/jail.h>
 #include <segregate/net.h>
 #include <segregate/apply.h>
+#include <segregate/integrity.h>
 
 #endif

@@ -53,6 +53,13 @@ t $? "pkg-config --cflags --libs libsegregate: $flags"
 # shellcheck disable=SC2086
 cc -Wall -Werror -o "$tmp/prog" "$tmp/prog.c" $flags 2>"$tmp/cc.log"
 r=$?; [ $r = 0 ] || sed 's/^/# /' "$tmp/cc.log"; t $r "external program compiles and links with pkg-config flags only"
+# the README's example compiles and links against the installed library as is
+awk '/^## Using the library/ { f = 1 } f && /^```c$/ { p = 1; next } p && /^```$/ { exit } p' \
+	"$src/README.md" >"$tmp/readme.c"
+[ -s "$tmp/readme.c" ]; t $? "README has a C example under 'Using the library'"
+# shellcheck disable=SC2086
+cc -Wall -Werror -o "$tmp/readme" "$tmp/readme.c" $flags 2>"$tmp/cc2.log"
+r=$?; [ $r = 0 ] || sed 's/^/# /' "$tmp/cc2.log"; t $r "the README's example compiles and links with pkg-config flags only"
 libdir=$(dirname "$(find "$dest" -name 'libsegregate.so.0' | head -n1)")
 out=$(LD_LIBRARY_PATH="$libdir" "$tmp/prog" "$version" 2>&1)
 r=$?; t $r "external program runs against the installed library"

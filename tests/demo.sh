@@ -156,6 +156,11 @@ if [ $keep = 1 ]; then
 	echo "    ${ns:+nsenter --net=/run/netns/$ns }env SEGREGATE_STATE_DIR=$state $T/seg-exec web1 /bin/busybox sh"
 	echo "  Remove everything:"
 	echo "    ${ns:+nsenter --net=/run/netns/$ns }env SEGREGATE_STATE_DIR=$state SEGREGATE_PROFILE_DIR=$here/profiles $T/seg-apply --down $topo"
-	[ -n "$ns" ] && echo "    ip netns del $ns; ip netns del $out; rm -rf $state"
+	if [ -n "$ns" ]; then
+		echo "    kill \$(ip netns pids $ns) \$(ip netns pids $out)   # the demo's stand-in outside"
+		echo "    ip netns del $ns; ip netns del $out; rm -rf $state"
+	else
+		echo "    kill \$(ip netns pids $out); ip netns del $out; ip link del segdemo-up0"
+	fi
 fi
 [ $bad = 0 ]

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fs-util.h"
 
@@ -37,6 +38,26 @@ int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *
 		int saved = errno;
 		unlinkat(dirfd, tmp, 0);
 		return seg_error_set(err, saved, "writing %s: %s", name, strerror(saved));
+	}
+	return 0;
+}
+
+int seg_mkdir_p(const char *path, mode_t mode, seg_error **err)
+{
+	_cleanup_free_ char *p = strdup(path);
+
+	if (!p)
+		return seg_error_set(err, ENOMEM, "out of memory");
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST)
+				return seg_error_set(err, errno, "creating %s: %m", p);
+			*s = c;
+			if (!c)
+				break;
+		}
 	}
 	return 0;
 }

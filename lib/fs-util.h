@@ -14,4 +14,7 @@
 int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *b, mode_t mode,
 			seg_error **err);
 
+/* mkdir -p of an absolute path: missing components made with mode. */
+int seg_mkdir_p(const char *path, mode_t mode, seg_error **err);
+
 #endif

@@ -21,26 +21,6 @@
 #include "render.h"
 #include "tree.h"
 
-static int mkdir_p(const char *path, mode_t mode, seg_error **err)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return seg_error_set(err, ENOMEM, "out of memory");
-	for (char *s = p + 1;; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, mode) < 0 && errno != EEXIST)
-				return seg_error_set(err, errno, "creating %s: %m", p);
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	return 0;
-}
-
 static int open_lxcpath(const seg_ctx *ctx, bool create, seg_error **err)
 {
 	const char *lxcpath = seg_ctx_get_lxcpath(ctx);
@@ -49,7 +29,7 @@ static int open_lxcpath(const seg_ctx *ctx, bool create, seg_error **err)
 	if (!lxcpath)
 		return seg_error_set(err, ENOMEM, "out of memory");
 	/* 0755: lxc-ls -P and the jails' roots (through idmap) must traverse it */
-	if (create && (r = mkdir_p(lxcpath, 0755, err)) < 0)
+	if (create && (r = seg_mkdir_p(lxcpath, 0755, err)) < 0)
 		return seg_error_wrap(err, r, "creating the lxcpath");
 	fd = open(lxcpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)

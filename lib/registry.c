@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "error-internal.h"
+#include "fs-util.h"
 #include "registry.h"
 
 #define REGISTRY_MAX_SIZE (16u << 20) /* 65k jails fit in a few MiB */
@@ -342,27 +343,6 @@ static int read_file_at(int dirfd, const char *name, const char *path, char **re
 	return 0;
 }
 
-/* mkdir -p of an absolute path, each component 0755 unless it exists. */
-static int mkdir_parents(const char *path, seg_error **err)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return seg_error_set(err, ENOMEM, "out of memory");
-	for (char *s = p + 1;; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST)
-				return seg_error_set(err, errno, "creating %s: %m", p);
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	return 0;
-}
-
 int seg_registry_open(const seg_ctx *ctx, int mode, seg_registry **ret, seg_error **err)
 {
 	_cleanup_(seg_registry_freep) seg_registry *reg = NULL;
@@ -382,7 +362,7 @@ int seg_registry_open(const seg_ctx *ctx, int mode, seg_registry **ret, seg_erro
 		return seg_error_set(err, ENOMEM, "out of memory");
 	}
 	reg->mode = mode & SEG_REGISTRY_EXCLUSIVE;
-	if ((mode & SEG_REGISTRY_CREATE) && (r = mkdir_parents(dir, err)) < 0)
+	if ((mode & SEG_REGISTRY_CREATE) && (r = seg_mkdir_p(dir, 0755, err)) < 0)
 		return seg_error_wrap(err, r, "creating the state directory");
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {

@@ -15,6 +15,8 @@ int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *
 
 	/* the pid keeps two writers from sharing (and clobbering) one temp file */
 	snprintf(tmp, sizeof(tmp), ".%.60s.%d.tmp", name, (int)getpid());
+	/* a file of this name is a crashed writer's that had our pid: stale */
+	unlinkat(dirfd, tmp, 0);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return seg_error_set(err, errno, "creating %s: %m", tmp);
@@ -39,6 +41,9 @@ int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *
 		unlinkat(dirfd, tmp, 0);
 		return seg_error_set(err, saved, "writing %s: %s", name, strerror(saved));
 	}
+	/* the rename itself must survive a crash */
+	if (fsync(dirfd) < 0)
+		return seg_error_set(err, errno, "syncing the directory of %s: %m", name);
 	return 0;
 }
 

@@ -8,8 +8,9 @@
 
 /*
  * Writes a then b (either may be NULL) to dirfd/name atomically: a temp file
- * of this process (O_EXCL, O_NOFOLLOW) in the same directory, fsync, rename.
- * Readers see the old file or the new one, never a part.
+ * of this process (O_EXCL, O_NOFOLLOW) in the same directory, fsync, rename,
+ * fsync of the directory.  Readers see the old file or the new one, never a
+ * part, and a crash after return keeps the new one.
  */
 int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *b, mode_t mode,
 			seg_error **err);

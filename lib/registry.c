@@ -468,26 +468,11 @@ int seg_registry_remove(seg_registry *reg, const char *name, seg_error **err)
 	return seg_error_set(err, ENOENT, "jail '%s' is not in the registry", name);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t k = write(fd, buf, len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		buf += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 int seg_registry_commit(seg_registry *reg, seg_error **err)
 {
 	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int dfd = -1, fd = -1;
+	_cleanup_close_ int dfd = -1;
 	const char *dir = seg_ctx_get_state_dir(reg->ctx);
-	char tmp[64];
 	int r;
 
 	if (reg->mode != SEG_REGISTRY_EXCLUSIVE || reg->lock_fd < 0)
@@ -497,22 +482,7 @@ int seg_registry_commit(seg_registry *reg, seg_error **err)
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return seg_error_set(err, errno, "opening %s: %m", dir);
-	/* unique per process; the lock makes it unique anyway, a crash may leave one behind */
-	snprintf(tmp, sizeof(tmp), ".registry.%ld.tmp", (long)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return seg_error_set(err, errno, "creating %s/%s: %m", dir, tmp);
-	if ((r = write_all(fd, text, strlen(text))) < 0 || (fsync(fd) < 0 && (r = -errno))) {
-		unlinkat(dfd, tmp, 0);
-		return seg_error_set(err, -r, "writing %s/%s: %s", dir, tmp, strerror(-r));
-	}
-	if (renameat(dfd, tmp, dfd, "registry") < 0) {
-		r = -errno;
-		unlinkat(dfd, tmp, 0);
-		return seg_error_set(err, -r, "replacing %s: %s", reg->path, strerror(-r));
-	}
-	/* the rename itself must survive a crash */
-	if (fsync(dfd) < 0)
-		return seg_error_set(err, errno, "syncing %s: %m", dir);
+	if ((r = seg_write_atomic_at(dfd, "registry", text, NULL, 0644, err)) < 0)
+		return seg_error_wrap(err, r, "replacing %s", reg->path);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The plan: indexes, addresses, uid ranges and veth names (see lib/plan.h). */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "context-internal.h"
@@ -273,4 +274,11 @@ int seg_plan_build(const seg_ctx *ctx, const seg_topology *topo, const seg_alloc
 	seg_debug(ctx, "planned %zu jails, %zu flows", p->n_jails, p->n_flows);
 	*ret = TAKE_PTR(p);
 	return 0;
+}
+
+const char *seg_addr_to_string(uint32_t addr, char buf[static 16])
+{
+	struct in_addr a = { .s_addr = htonl(addr) };
+
+	return inet_ntop(AF_INET, &a, buf, 16);
 }

@@ -109,6 +109,9 @@ static inline void seg_plan_freep(seg_plan **p)
 /* Looks a jail up by name; NULL if the plan has none. */
 const seg_plan_jail *seg_plan_find_jail(const seg_plan *plan, const char *name);
 
+/* "127.200.0.2" for addr (host byte order); buf at least 16 bytes. */
+const char *seg_addr_to_string(uint32_t addr, char buf[static 16]);
+
 /* Validates a jail name: [a-z0-9][a-z0-9-]{0,30}. */
 bool seg_jail_name_valid(const char *name);
 

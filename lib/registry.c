@@ -23,13 +23,6 @@ struct seg_registry {
 	size_t n;
 };
 
-const char *seg_addr_to_string(uint32_t addr, char buf[static 16])
-{
-	struct in_addr a = { .s_addr = htonl(addr) };
-
-	return inet_ntop(AF_INET, &a, buf, 16);
-}
-
 static void entry_clear(seg_registry_entry *e)
 {
 	free(e->base);

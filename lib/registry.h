@@ -84,7 +84,4 @@ int seg_registry_remove(seg_registry *reg, const char *name, seg_error **err);
 /* Writes the registry atomically (temp + fsync + rename + fsync dir). */
 int seg_registry_commit(seg_registry *reg, seg_error **err);
 
-/* "127.200.0.2" for addr; buf at least 16 bytes. */
-const char *seg_addr_to_string(uint32_t addr, char buf[static 16]);
-
 #endif

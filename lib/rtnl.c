@@ -120,13 +120,6 @@ int seg_rtnl_link_up(seg_rtnl *rt, int ifindex, seg_error **err)
 	return 0;
 }
 
-static const char *ip4(uint32_t host_order, char buf[static INET_ADDRSTRLEN])
-{
-	uint32_t be = htonl(host_order);
-
-	return inet_ntop(AF_INET, &be, buf, INET_ADDRSTRLEN);
-}
-
 int seg_rtnl_addr(seg_rtnl *rt, bool add, int ifindex, uint32_t addr, uint8_t prefix,
 		  seg_error **err)
 {
@@ -149,7 +142,7 @@ int seg_rtnl_addr(seg_rtnl *rt, bool add, int ifindex, uint32_t addr, uint8_t pr
 		r = 0;
 	if (r < 0)
 		return seg_error_set(err, -r, "%s address %s/%u on interface #%d: %s",
-				     add ? "adding" : "removing", ip4(addr, a), prefix, ifindex,
+				     add ? "adding" : "removing", seg_addr_to_string(addr, a), prefix, ifindex,
 				     strerror(-r));
 	return 0;
 }
@@ -183,8 +176,8 @@ int seg_rtnl_route_set(seg_rtnl *rt, bool add, const seg_rtnl_route *ro, seg_err
 		r = 0;
 	if (r < 0)
 		return seg_error_set(err, -r, "%s route %s/%u%s%s in table %u: %s",
-				     add ? "adding" : "removing", ip4(ro->dst, a), ro->prefix,
-				     ro->gateway ? " via " : "", ro->gateway ? ip4(ro->gateway, g) : "",
+				     add ? "adding" : "removing", seg_addr_to_string(ro->dst, a), ro->prefix,
+				     ro->gateway ? " via " : "", ro->gateway ? seg_addr_to_string(ro->gateway, g) : "",
 				     ro->table, strerror(-r));
 	return 0;
 }

@@ -109,9 +109,8 @@ static void print_json(const seg_reach *r)
 	printf("[");
 	for (size_t i = 0; i < r->n; i++) {
 		const seg_reach_probe *p = &r->probes[i];
-		struct in_addr a = { htonl(p->addr) };
 
-		inet_ntop(AF_INET, &a, addr, sizeof(addr));
+		seg_addr_to_string(p->addr, addr);
 		printf("%s\n  {\"from\": \"%s\", \"to\": \"%s\", \"address\": \"%s\", \"port\": %u, "
 		       "\"proto\": \"%s\", \"declared\": %s, \"measured\": \"%s\", \"verified\": %s, "
 		       "\"differs\": %s}",

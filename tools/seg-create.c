@@ -65,10 +65,8 @@ int main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind != argc - 1)
-		return tool_usage_error(optind >= argc ? _("missing jail NAME")
-						       : _("exactly one jail NAME expected"));
-	name = argv[optind];
+	if ((r = tool_one_name(argc, argv, optind, &name)) != 0)
+		return r;
 	if (!role == !topology)
 		return tool_usage_error(_("give either --role ROLE or --topology FILE"));
 	if (!(ctx = tool_ctx_new_paths(&paths)))

@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 		{}
 	};
 	tool_paths paths = {};
+	const char *name;
 	unsigned flags = 0;
 	seg_ctx *ctx;
 	seg_error *e = NULL;
@@ -44,12 +45,11 @@ int main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind != argc - 1)
-		return tool_usage_error(optind >= argc ? _("missing jail NAME")
-						       : _("exactly one jail NAME expected"));
+	if ((r = tool_one_name(argc, argv, optind, &name)) != 0)
+		return r;
 	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
-	r = seg_jail_destroy(ctx, argv[optind], flags, &e);
+	r = seg_jail_destroy(ctx, name, flags, &e);
 	if (r < 0)
 		tool_error(e, _("destroying the jail failed"));
 	seg_ctx_free(ctx);

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 		{}
 	};
 	tool_paths paths = {};
+	const char *name;
 	seg_ctx *ctx;
 	seg_error *e = NULL;
 	int c, r;
@@ -37,12 +38,11 @@ int main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind != argc - 1)
-		return tool_usage_error(optind >= argc ? _("missing jail NAME")
-						       : _("exactly one jail NAME expected"));
+	if ((r = tool_one_name(argc, argv, optind, &name)) != 0)
+		return r;
 	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
-	r = seg_jail_start(ctx, argv[optind], &e);
+	r = seg_jail_start(ctx, name, &e);
 	if (r < 0)
 		tool_error(e, _("starting the jail failed"));
 	seg_ctx_free(ctx);

@@ -32,6 +32,7 @@ int main(int argc, char **argv)
 		{}
 	};
 	tool_paths paths = {};
+	const char *name;
 	unsigned flags = 0;
 	long timeout = 5;
 	char *end;
@@ -57,12 +58,11 @@ int main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind != argc - 1)
-		return tool_usage_error(optind >= argc ? _("missing jail NAME")
-						       : _("exactly one jail NAME expected"));
+	if ((r = tool_one_name(argc, argv, optind, &name)) != 0)
+		return r;
 	if (!(ctx = tool_ctx_new_paths(&paths)))
 		return SEG_EXIT_FAILURE;
-	r = seg_jail_stop(ctx, argv[optind], (int)timeout, flags, &e);
+	r = seg_jail_stop(ctx, name, (int)timeout, flags, &e);
 	if (r < 0)
 		tool_error(e, _("stopping the jail failed"));
 	seg_ctx_free(ctx);

@@ -119,3 +119,12 @@ int tool_common_option(int c, const char *arg, tool_paths *paths, void (*help)(v
 		return tool_usage_error(_("unknown option"));
 	}
 }
+
+int tool_one_name(int argc, char **argv, int optind, const char **ret_name)
+{
+	if (optind != argc - 1)
+		return tool_usage_error(optind >= argc ? _("missing jail NAME")
+						       : _("exactly one jail NAME expected"));
+	*ret_name = argv[optind];
+	return 0;
+}

@@ -50,6 +50,10 @@ typedef struct tool_paths {
 	const char *state_dir, *lxcpath, *profile_dir;
 } tool_paths;
 
+/* The one jail NAME left after the options: 0 and *ret_name, or
+ * SEG_EXIT_USAGE after saying what is wrong (none, or more than one). */
+int tool_one_name(int argc, char **argv, int optind, const char **ret_name);
+
 /* The --help lines of TOOL_COMMON_OPTIONS, printed after a tool's own. */
 void tool_print_common_options(void);
 

@@ -14,12 +14,15 @@
 #include <segregate/apply.h>
 
 #include "error-internal.h"
+#include "fs-util.h"
 #include "jail-internal.h"
 #include "jail-lxc.h"
 #include "net.h"
 #include "nft.h"
 #include "render.h"
 #include "spec.h"
+
+#define JAIL_FILE_MAX (4u << 20) /* a config or policy; far more than either needs */
 
 typedef struct step {
 	seg_apply_step what;
@@ -70,29 +73,17 @@ static step *add_step(run *r, const char *name, seg_apply_step what, seg_error *
 	return s;
 }
 
-/* LXCPATH/NAME/FILE, never through a symlink; NULL (errno set) if absent. */
+/* LXCPATH/NAME/FILE, never through a symlink; NULL if absent or unreadable. */
 static char *read_jail_file(const seg_ctx *ctx, const char *name, const char *file)
 {
-	_cleanup_close_ int lxc = -1, dir = -1, fd = -1;
-	_cleanup_fclose_ FILE *f = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
-	char chunk[4096];
-	size_t n;
+	_cleanup_close_ int lxc = -1, dir = -1;
+	char *text = NULL;
 
 	if ((lxc = open(seg_ctx_get_lxcpath(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (dir = openat(lxc, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    (fd = openat(dir, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    !(f = fdopen(fd, "re")))
+	    seg_read_file_at(dir, file, file, JAIL_FILE_MAX, &text, NULL) < 0)
 		return NULL;
-	fd = -1; /* owned by f */
-	if (!(mem = open_memstream(&buf, &len)))
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	fclose(mem);
-	return buf;
+	return text;
 }
 
 /* Does LXCPATH/NAME/FILE hold exactly prefix (may be NULL) + want? */

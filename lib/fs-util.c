@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,5 +65,41 @@ int seg_mkdir_p(const char *path, mode_t mode, seg_error **err)
 				break;
 		}
 	}
+	return 0;
+}
+
+int seg_read_file_at(int dirfd, const char *name, const char *path, size_t max_size, char **ret,
+		     seg_error **err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t got = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : seg_error_set(err, errno, "opening %s: %m", path);
+	if (fstat(fd, &st) < 0)
+		return seg_error_set(err, errno, "%s: %m", path);
+	if (!S_ISREG(st.st_mode))
+		return seg_error_set(err, EBADMSG, "%s is not a regular file", path);
+	if ((uint64_t)st.st_size > max_size)
+		return seg_error_set(err, EFBIG, "%s is larger than %zu bytes", path,
+				     max_size);
+	if (!(buf = malloc((size_t)st.st_size + 1)))
+		return seg_error_set(err, ENOMEM, "out of memory");
+	while (got < (size_t)st.st_size) {
+		ssize_t k = read(fd, buf + got, (size_t)st.st_size - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return seg_error_set(err, errno, "reading %s: %m", path);
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	buf[got] = '\0';
+	if (memchr(buf, '\0', got))
+		return seg_error_set(err, EBADMSG, "%s contains a NUL byte", path);
+	*ret = TAKE_PTR(buf);
 	return 0;
 }

@@ -18,4 +18,13 @@ int seg_write_atomic_at(int dirfd, const char *name, const char *a, const char *
 /* mkdir -p of an absolute path: missing components made with mode. */
 int seg_mkdir_p(const char *path, mode_t mode, seg_error **err);
 
+/*
+ * Reads dirfd/name (never through a symlink; path names it in messages)
+ * into a NUL-terminated buffer.  -ENOENT without an error when it does not
+ * exist; refuses what is not a regular file, is larger than max_size or
+ * holds a NUL byte.
+ */
+int seg_read_file_at(int dirfd, const char *name, const char *path, size_t max_size, char **ret,
+		     seg_error **err);
+
 #endif

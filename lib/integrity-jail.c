@@ -13,6 +13,8 @@
 #include "integrity.h"
 #include "jail-internal.h"
 
+#define BASELINE_MAX (512u << 20) /* ~ millions of entries */
+
 /* LXCPATH/NAME/rootfs as a directory fd, no symlink followed on the way. */
 static int open_rootfs(const seg_ctx *ctx, const char *jail, seg_error **err)
 {
@@ -91,10 +93,9 @@ SEG_PUBLIC int seg_integrity_verify(const seg_ctx *ctx, const char *jail, seg_in
 {
 	_cleanup_(seg_integrity_db_freep) seg_integrity_db *old = NULL, *cur = NULL;
 	_cleanup_free_ char *path = NULL, *text = NULL;
-	_cleanup_close_ int dir = -1, fd = -1;
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_close_ int dir = -1;
 	char file[SEG_NAME_MAX + 8];
-	size_t len = 0, n;
+	size_t n;
 	int r;
 
 	if ((r = scan_jail(ctx, jail, &cur, err)) < 0)
@@ -103,17 +104,12 @@ SEG_PUBLIC int seg_integrity_verify(const seg_ctx *ctx, const char *jail, seg_in
 	if (asprintf(&path, "%s/integrity/%s", seg_ctx_get_state_dir(ctx), file) < 0)
 		return seg_error_set(err, ENOMEM, "out of memory");
 	if ((dir = open_db_dir(ctx, false, NULL)) < 0 ||
-	    (fd = openat(dir, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	    (r = seg_read_file_at(dir, file, path, BASELINE_MAX, &text, err)) == -ENOENT)
 		return seg_error_set(err, ENOENT,
 				     "jail '%s' has no baseline yet (%s); seg-integrity baseline "
 				     "%s makes one",
 				     jail, path, jail);
-	if (!(f = fdopen(fd, "re")))
-		return seg_error_set(err, errno, "%s: %m", path);
-	fd = -1;
-	if (getdelim(&text, &len, '\0', f) < 0 && ferror(f))
-		return seg_error_set(err, EIO, "reading %s", path);
-	if ((r = seg_integrity_parse(path, text ? text : "", &old, err)) < 0)
+	if (r < 0 || (r = seg_integrity_parse(path, text, &old, err)) < 0)
 		return r;
 	n = seg_integrity_diff(old, cur, fn, userdata);
 	if (ret_differences)

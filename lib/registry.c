@@ -300,42 +300,6 @@ int seg_registry_format(const seg_registry_entry *entries, size_t n, char **ret,
 	return 0;
 }
 
-static int read_file_at(int dirfd, const char *name, const char *path, char **ret,
-			seg_error **err)
-{
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
-
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : seg_error_set(err, errno, "opening %s: %m", path);
-	if (fstat(fd, &st) < 0)
-		return seg_error_set(err, errno, "%s: %m", path);
-	if (!S_ISREG(st.st_mode))
-		return seg_error_set(err, EBADMSG, "%s is not a regular file", path);
-	if ((uint64_t)st.st_size > REGISTRY_MAX_SIZE)
-		return seg_error_set(err, EFBIG, "%s is larger than %u bytes", path,
-				     REGISTRY_MAX_SIZE);
-	if (!(buf = malloc((size_t)st.st_size + 1)))
-		return seg_error_set(err, ENOMEM, "out of memory");
-	while (got < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + got, (size_t)st.st_size - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return seg_error_set(err, errno, "reading %s: %m", path);
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	buf[got] = '\0';
-	if (memchr(buf, '\0', got))
-		return seg_error_set(err, EBADMSG, "%s contains a NUL byte", path);
-	*ret = TAKE_PTR(buf);
-	return 0;
-}
-
 int seg_registry_open(const seg_ctx *ctx, int mode, seg_registry **ret, seg_error **err)
 {
 	_cleanup_(seg_registry_freep) seg_registry *reg = NULL;
@@ -373,7 +337,7 @@ int seg_registry_open(const seg_ctx *ctx, int mode, seg_registry **ret, seg_erro
 	while (flock(reg->lock_fd, (mode & SEG_REGISTRY_EXCLUSIVE) ? LOCK_EX : LOCK_SH) < 0)
 		if (errno != EINTR)
 			return seg_error_set(err, errno, "locking %s: %m", lock);
-	r = read_file_at(dfd, "registry", reg->path, &text, err);
+	r = seg_read_file_at(dfd, "registry", reg->path, REGISTRY_MAX_SIZE, &text, err);
 	if (r == -ENOENT)
 		return *ret = TAKE_PTR(reg), 0;
 	if (r < 0)
